@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define HV_TYPE_APPLICATION (hv_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (HvApplication, hv_application, HV, APPLICATION, AdwApplication)
+
+HvApplication *hv_application_new          (const char        *application_id,
+                                            GApplicationFlags  flags);
+GSettings     *hv_application_get_settings (HvApplication     *self);
+
+G_END_DECLS

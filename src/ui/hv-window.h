@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+#include "hv-application.h"
+
+G_BEGIN_DECLS
+
+#define HV_TYPE_WINDOW (hv_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HvWindow, hv_window, HV, WINDOW, AdwApplicationWindow)
+
+HvWindow     *hv_window_new          (HvApplication *app);
+AdwTabView   *hv_window_get_tab_view (HvWindow      *self);
+AdwViewStack *hv_window_get_sections (HvWindow      *self);
+void          hv_window_add_toast    (HvWindow      *self,
+                                      AdwToast      *toast);
+
+G_END_DECLS

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "hv-test-fixture.h"
+
+void
+hv_test_init (int    *argc,
+              char ***argv)
+{
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
+
+static char *ui_home;
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+
+  if (children != NULL)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+        {
+          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+            remove_tree (child);
+          else
+            g_file_delete (child, NULL, NULL);
+        }
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+remove_ui_home (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (ui_home);
+
+  remove_tree (file);
+  g_clear_pointer (&ui_home, g_free);
+}
+
+void
+hv_test_init_ui (int    *argc,
+                 char ***argv)
+{
+  const struct { const char *var; const char *sub; } dirs[] = {
+    { "HOME", "home" },
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+    { "XDG_RUNTIME_DIR", "runtime" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  ui_home = g_dir_make_tmp ("hv-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (ui_home, dirs[i].sub, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_setenv (dirs[i].var, path, TRUE);
+    }
+  atexit (remove_ui_home);
+
+  g_test_init (argc, argv, NULL);
+}
+
+gboolean
+hv_test_wait_for (gboolean (*condition) (gpointer data),
+                  gpointer   data,
+                  guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean done;
+
+  while (!(done = condition (data)) && g_get_monotonic_time () < deadline)
+    {
+      /* Never block forever in poll: wake up every millisecond to check the deadline. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return done;
+}
+
+GAsyncResult *
+hv_test_wait_result (GAsyncResult **result,
+                     guint          timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (*result == NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  if (*result == NULL)
+    g_error ("timed out after %u ms waiting for an async result", timeout_ms);
+  return *result;
+}
+
+char *
+hv_test_tmux_socket_name (void)
+{
+  static guint counter;
+
+  return g_strdup_printf ("hv-test-%d-%u", (int) getpid (), ++counter);
+}
+
+void
+hv_test_tmux_kill_server (const char *socket_name)
+{
+  const char *argv[] = { "tmux", "-L", socket_name, "kill-server", NULL };
+
+  /* The server may already be gone: nothing to check. */
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+struct _HvStallProbe
+{
+  GSource *source;
+};
+
+typedef struct {
+  GSource parent;
+  gint64 checked_at;   /* when the last poll ended */
+  gint64 max_us;
+  guint iterations;
+} StallSource;
+
+static gboolean
+stall_prepare (GSource *source,
+               int     *timeout)
+{
+  StallSource *s = (StallSource *) source;
+
+  /* Everything between the end of the previous poll and now was dispatching. */
+  if (s->checked_at != 0)
+    {
+      gint64 busy = g_get_monotonic_time () - s->checked_at;
+
+      s->max_us = MAX (s->max_us, busy);
+      s->iterations++;
+    }
+  *timeout = -1;
+  return FALSE;
+}
+
+static gboolean
+stall_check (GSource *source)
+{
+  ((StallSource *) source)->checked_at = g_get_monotonic_time ();
+  return FALSE;
+}
+
+static gboolean
+stall_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs stall_funcs = {
+  .prepare = stall_prepare,
+  .check = stall_check,
+  .dispatch = stall_dispatch,
+};
+
+HvStallProbe *
+hv_stall_probe_start (GMainContext *context)
+{
+  HvStallProbe *probe = g_new0 (HvStallProbe, 1);
+
+  probe->source = g_source_new (&stall_funcs, sizeof (StallSource));
+  g_source_set_name (probe->source, "[hydravisor] stall probe");
+  /* Prepared first and checked first, so the measured span covers all other sources. */
+  g_source_set_priority (probe->source, G_PRIORITY_HIGH - 100);
+  g_source_attach (probe->source, context);
+  return probe;
+}
+
+gint64
+hv_stall_probe_get_max_us (HvStallProbe *probe)
+{
+  return ((StallSource *) probe->source)->max_us;
+}
+
+guint
+hv_stall_probe_get_iterations (HvStallProbe *probe)
+{
+  return ((StallSource *) probe->source)->iterations;
+}
+
+void
+hv_stall_probe_reset (HvStallProbe *probe)
+{
+  StallSource *s = (StallSource *) probe->source;
+
+  s->max_us = 0;
+  s->iterations = 0;
+  s->checked_at = 0;
+}
+
+void
+hv_stall_probe_free (HvStallProbe *probe)
+{
+  g_source_destroy (probe->source);
+  g_source_unref (probe->source);
+  g_free (probe);
+}
