@@ -12,6 +12,7 @@ hv_cli_register_all (void)
   if (g_once_init_enter (&registered))
     {
       _hv_cli_register_builtin ();
+      _hv_cli_register_config ();
       g_once_init_leave (&registered, 1);
     }
 }

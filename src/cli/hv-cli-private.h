@@ -8,6 +8,7 @@ G_BEGIN_DECLS
 /* Each file of src/cli/ that adds subcommands has one register function, called from
  * hv_cli_register_all() in hv-cli-commands.c. */
 void _hv_cli_register_builtin (void);
+void _hv_cli_register_config  (void);
 void hv_cli_register_all      (void);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "hv-config.h"
+
 G_BEGIN_DECLS
 
 #define HV_TYPE_APPLICATION (hv_application_get_type ())
@@ -12,5 +14,6 @@ G_DECLARE_FINAL_TYPE (HvApplication, hv_application, HV, APPLICATION, AdwApplica
 HvApplication *hv_application_new          (const char        *application_id,
                                             GApplicationFlags  flags);
 GSettings     *hv_application_get_settings (HvApplication     *self);
+HvConfig      *hv_application_get_config   (HvApplication     *self);
 
 G_END_DECLS
