@@ -13,6 +13,8 @@ hv_cli_register_all (void)
     {
       _hv_cli_register_builtin ();
       _hv_cli_register_config ();
+      _hv_cli_register_session ();
+      _hv_cli_register_record ();
       g_once_init_leave (&registered, 1);
     }
 }

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
  * hv_cli_register_all() in hv-cli-commands.c. */
 void _hv_cli_register_builtin (void);
 void _hv_cli_register_config  (void);
+void _hv_cli_register_session (void);
+void _hv_cli_register_record  (void);
 void hv_cli_register_all      (void);
 
 G_END_DECLS

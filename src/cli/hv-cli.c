@@ -149,6 +149,8 @@ run_help (HvCliContext  *ctx,
   for (guint i = 0; i < commands->len; i++)
     {
       command = g_ptr_array_index (commands, i);
+      if (command->hidden)
+        continue;
       printf ("  %-12s %s\n", command->name, _(command->summary));
     }
   printf ("\n%s\n", _("Global options:"));

@@ -23,6 +23,7 @@ typedef struct {
   const char *summary;   /* one line for `hydravisor help` */
   const char *help;      /* the rest of `hydravisor help NAME`; may be NULL */
   int (*run) (HvCliContext *ctx, int argc, char **argv);  /* argv[0] is the subcommand */
+  gboolean hidden;       /* internal (run by Hydravisor itself): not listed by `hydravisor help` */
 } HvCliCommand;
 
 void         hv_cli_register        (const HvCliCommand *command);

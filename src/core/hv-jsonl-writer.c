@@ -15,6 +15,8 @@ struct _HvJsonlWriter
   GObject parent_instance;
   char *path;
   int fd;
+  gboolean sync;
+  gboolean unsynced;   /* written without fdatasync since the last flush to disk */
   GMutex lock;
 };
 
@@ -43,6 +45,7 @@ static void
 hv_jsonl_writer_init (HvJsonlWriter *self)
 {
   self->fd = -1;
+  self->sync = TRUE;
   g_mutex_init (&self->lock);
 }
 
@@ -142,11 +145,50 @@ hv_jsonl_writer_get_path (HvJsonlWriter *self)
 }
 
 /**
+ * hv_jsonl_writer_set_sync:
+ * @sync: %TRUE (the default) to flush each record to the disk before append() returns;
+ *   %FALSE to only hand it to the kernel, and flush to the disk in close()
+ */
+void
+hv_jsonl_writer_set_sync (HvJsonlWriter *self,
+                          gboolean       sync)
+{
+  g_return_if_fail (HV_IS_JSONL_WRITER (self));
+
+  g_mutex_lock (&self->lock);
+  self->sync = !!sync;
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+hv_jsonl_writer_get_sync (HvJsonlWriter *self)
+{
+  gboolean sync;
+
+  g_return_val_if_fail (HV_IS_JSONL_WRITER (self), TRUE);
+
+  g_mutex_lock (&self->lock);
+  sync = self->sync;
+  g_mutex_unlock (&self->lock);
+  return sync;
+}
+
+static gboolean
+flush_to_disk (HvJsonlWriter  *self,
+               int             fd,
+               GError        **error)
+{
+  if (fdatasync (fd) != 0 && errno != EINVAL)
+    return set_errno_error (error, errno, _("Could not flush %s to disk: %s"), self->path, g_strerror (errno));
+  return TRUE;
+}
+
+/**
  * hv_jsonl_writer_append_line:
  * @line: one serialized record, without a newline
  *
- * Appends @line and a newline with one write and flushes it to the disk.
- * Safe to call from any thread.
+ * Appends @line and a newline with one write and flushes it to the disk (only to the
+ * kernel when sync is off, see hv_jsonl_writer_set_sync()). Safe to call from any thread.
  */
 gboolean
 hv_jsonl_writer_append_line (HvJsonlWriter  *self,
@@ -174,8 +216,10 @@ hv_jsonl_writer_append_line (HvJsonlWriter  *self,
   else
     {
       ok = write_all (self->fd, buf, len + 1, self->path, error);
-      if (ok && fdatasync (self->fd) != 0 && errno != EINVAL)
-        ok = set_errno_error (error, errno, _("Could not flush %s to disk: %s"), self->path, g_strerror (errno));
+      if (ok && self->sync)
+        ok = flush_to_disk (self, self->fd, error);
+      else if (ok)
+        self->unsynced = TRUE;
     }
   g_mutex_unlock (&self->lock);
 
@@ -205,6 +249,7 @@ gboolean
 hv_jsonl_writer_close (HvJsonlWriter  *self,
                        GError        **error)
 {
+  gboolean unsynced;
   int fd;
 
   g_return_val_if_fail (HV_IS_JSONL_WRITER (self), FALSE);
@@ -212,8 +257,16 @@ hv_jsonl_writer_close (HvJsonlWriter  *self,
   g_mutex_lock (&self->lock);
   fd = self->fd;
   self->fd = -1;
+  unsynced = self->unsynced;
+  self->unsynced = FALSE;
   g_mutex_unlock (&self->lock);
 
+  /* Records appended without sync reach the disk now. */
+  if (fd >= 0 && unsynced && !flush_to_disk (self, fd, error))
+    {
+      close (fd);
+      return FALSE;
+    }
   if (fd >= 0 && close (fd) != 0)
     return set_errno_error (error, errno, _("Could not close %s: %s"), self->path, g_strerror (errno));
   return TRUE;

@@ -11,11 +11,19 @@ G_DECLARE_FINAL_TYPE (HvJsonlWriter, hv_jsonl_writer, HV, JSONL_WRITER, GObject)
 
 /* An append-only JSON Lines file (transcripts, recordings, the audit log). Each record
  * is one line, written with one write(2) and on disk before append() returns, so a
- * crash loses at most the record being written and never an earlier one. */
+ * crash loses at most the record being written and never an earlier one.
+ *
+ * hv_jsonl_writer_set_sync (writer, FALSE) trades that for throughput: each record still
+ * reaches the kernel with one write(2) before append() returns (so it survives a crash of
+ * the process), but is flushed to the disk only by close(); an OS crash or power loss can
+ * then lose the records written since the last close. */
 
 HvJsonlWriter *hv_jsonl_writer_new         (const char     *path,
                                             GError        **error);
 const char    *hv_jsonl_writer_get_path    (HvJsonlWriter  *self);
+void           hv_jsonl_writer_set_sync    (HvJsonlWriter  *self,
+                                            gboolean        sync);
+gboolean       hv_jsonl_writer_get_sync    (HvJsonlWriter  *self);
 gboolean       hv_jsonl_writer_append      (HvJsonlWriter  *self,
                                             JsonNode       *record,
                                             GError        **error);

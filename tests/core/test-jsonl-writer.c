@@ -159,6 +159,32 @@ test_survives_crash (void)
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (g_ptr_array_index (records, 2)), "n"), ==, 4);
 }
 
+/* Without sync, each record still reaches the file with its append (a reader sees it at
+ * once, a crash of the writing process loses nothing); close flushes it to the disk. */
+static void
+test_without_sync (void)
+{
+  g_autofree char *path = jsonl_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HvJsonlWriter) writer = hv_jsonl_writer_new (path, &error);
+  g_autoptr(JsonNode) r1 = make_record (1, "fast");
+  g_autofree char *contents = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (hv_jsonl_writer_get_sync (writer));
+  hv_jsonl_writer_set_sync (writer, FALSE);
+  g_assert_false (hv_jsonl_writer_get_sync (writer));
+
+  g_assert_true (hv_jsonl_writer_append (writer, r1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "{\"n\":1,\"content\":\"fast\"}\n");
+
+  g_assert_true (hv_jsonl_writer_close (writer, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&writer));
+}
+
 static gpointer
 append_many (gpointer data)
 {
@@ -206,6 +232,7 @@ main (int   argc,
   g_test_add_func ("/jsonl-writer/append-across-opens", test_append_across_opens);
   g_test_add_func ("/jsonl-writer/survives-crash", test_survives_crash);
   g_test_add_func ("/jsonl-writer/threads", test_threads);
+  g_test_add_func ("/jsonl-writer/without-sync", test_without_sync);
 
   return g_test_run ();
 }
