@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hv-application.h"
+#include "hv-application-private.h"
 #include "hv-config.h"
 #include "hv-first-frame.h"
 #include "hv-preferences-window.h"
@@ -18,6 +18,12 @@ struct _HvApplication
   char           *load_error;     /* why the first load failed, until a window shows it */
   gboolean        config_broken;  /* the files on disk are not the configuration in effect */
   GPtrArray      *error_toasts;   /* AdwToast*, shown and not yet dismissed */
+
+  HvTmuxServer   *tmux_server;
+  GCancellable   *cancellable;
+  GHashTable     *expected_sessions;  /* session name → HvWindow* that asked for it */
+  gboolean        sessions_listed;    /* the first listing of the server is in the model */
+  gboolean        tabs_restored;
 };
 
 G_DEFINE_FINAL_TYPE (HvApplication, hv_application, ADW_TYPE_APPLICATION)
@@ -328,6 +334,245 @@ static const struct {
   { "app.quit", { "<Primary>q", NULL } },
 };
 
+/* ---------------------------------------------------------------------------------------
+ * Sessions and their tabs: each session has at most one tab, in any of the windows.
+ * ------------------------------------------------------------------------------------- */
+
+/* The window new tabs go to: the focused main window, or the last one focused. */
+static HvWindow *
+hv_application_get_main_window (HvApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (HV_IS_WINDOW (active))
+    return HV_WINDOW (active);
+
+  /* The list is in the order the windows were last focused. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (HV_IS_WINDOW (l->data))
+      return HV_WINDOW (l->data);
+
+  return NULL;
+}
+
+static AdwTabPage *
+hv_application_find_tab (HvApplication  *self,
+                         HvTmuxSession  *session,
+                         HvWindow      **out_window)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      AdwTabPage *page;
+
+      if (!HV_IS_WINDOW (l->data))
+        continue;
+
+      page = hv_window_find_session_page (HV_WINDOW (l->data), session);
+      if (page != NULL)
+        {
+          if (out_window != NULL)
+            *out_window = HV_WINDOW (l->data);
+          return page;
+        }
+    }
+  return NULL;
+}
+
+/**
+ * _hv_application_show_session:
+ * @window: (nullable): where to open the tab if the session has none; %NULL for the
+ *   focused main window
+ * @select: whether to bring the tab forward and focus its terminal
+ *
+ * Opens a tab for @session unless one of the windows has it already.
+ */
+void
+_hv_application_show_session (HvApplication *self,
+                              HvTmuxSession *session,
+                              HvWindow      *window,
+                              gboolean       select)
+{
+  HvWindow *owner = NULL;
+  AdwTabPage *page;
+
+  g_return_if_fail (HV_IS_APPLICATION (self));
+  g_return_if_fail (HV_IS_TMUX_SESSION (session));
+
+  page = hv_application_find_tab (self, session, &owner);
+  if (page == NULL)
+    {
+      owner = window != NULL ? window : hv_application_get_main_window (self);
+      if (owner == NULL)
+        return;
+      page = hv_window_open_session (owner, session, select);
+    }
+
+  if (select)
+    {
+      hv_window_select_page (owner, page);
+      gtk_window_present (GTK_WINDOW (owner));
+    }
+}
+
+/**
+ * _hv_application_expect_session:
+ * @name: the name of a session being created
+ * @window: the window to open it in, selected, when it appears in the model
+ */
+void
+_hv_application_expect_session (HvApplication *self,
+                                const char    *name,
+                                HvWindow      *window)
+{
+  HvTmuxSession *session;
+
+  g_return_if_fail (HV_IS_APPLICATION (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (HV_IS_WINDOW (window));
+
+  session = hv_tmux_server_lookup_session (self->tmux_server, name);
+  if (session != NULL)
+    {
+      _hv_application_show_session (self, session, window, TRUE);
+      return;
+    }
+
+  g_hash_table_insert (self->expected_sessions, g_strdup (name), window);
+}
+
+static void
+hv_application_restore_tabs (HvApplication *self)
+{
+  GListModel *sessions;
+  HvWindow *window;
+  guint n;
+
+  if (!self->sessions_listed || self->tabs_restored)
+    return;
+
+  window = hv_application_get_main_window (self);
+  if (window == NULL)
+    return;
+
+  self->tabs_restored = TRUE;
+
+  /* Otherwise they are only listed in the Sessions section. */
+  if (!g_settings_get_boolean (hv_application_get_settings (self), "restore-tabs"))
+    return;
+
+  sessions = hv_tmux_server_get_sessions (self->tmux_server);
+  n = g_list_model_get_n_items (sessions);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HvTmuxSession) session = g_list_model_get_item (sessions, i);
+
+      _hv_application_show_session (self, session, window, FALSE);
+    }
+}
+
+static void
+hv_application_sessions_changed (HvApplication *self,
+                                 guint          position,
+                                 guint          removed,
+                                 guint          added,
+                                 GListModel    *sessions)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(HvTmuxSession) session = g_list_model_get_item (sessions, i);
+      const char *name = hv_tmux_session_get_name (session);
+      HvWindow *window = NULL;
+      gpointer key;
+
+      if (name != NULL && g_hash_table_steal_extended (self->expected_sessions, name, &key, (gpointer *) &window))
+        {
+          g_free (key);
+          _hv_application_show_session (self, session, window, TRUE);
+          continue;
+        }
+
+      /* The sessions there at start are the restored tabs' business. A session started
+       * later by someone else (the command line, an agent) gets a tab in the background. */
+      if (self->sessions_listed && self->tabs_restored)
+        _hv_application_show_session (self, session, NULL, FALSE);
+    }
+}
+
+static void
+hv_application_sessions_listed (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(HvApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hv_tmux_server_refresh_finish (HV_TMUX_SERVER (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot list the tmux sessions: %s", error->message);
+    }
+
+  self->sessions_listed = TRUE;
+  hv_application_restore_tabs (self);
+}
+
+/* New sessions are recorded when tmux.record_all_sessions says so, by this binary's
+ * `record` subcommand (as the command line does). */
+static void
+hv_application_update_recorder (HvApplication *self)
+{
+  g_autofree char *self_path = NULL;
+
+  if (hv_config_get_boolean (self->config, "tmux.record_all_sessions"))
+    self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  hv_tmux_server_set_recorder (self->tmux_server, self_path, NULL, hv_config_get_dir (self->config));
+}
+
+static void
+hv_application_start_tmux (HvApplication *self)
+{
+  const char *socket_name = hv_config_get_string (self->config, "tmux.socket_name");
+  const char *prefix = hv_config_get_string (self->config, "tmux.session_prefix");
+
+  g_assert (self->tmux_server == NULL);
+
+  self->tmux_server = hv_tmux_server_new (socket_name, prefix);
+  g_signal_connect_object (hv_tmux_server_get_sessions (self->tmux_server), "items-changed",
+                           G_CALLBACK (hv_application_sessions_changed), self,
+                           G_CONNECT_SWAPPED);
+  hv_application_update_recorder (self);
+  g_signal_connect_object (self->config, "changed::tmux.record_all_sessions",
+                           G_CALLBACK (hv_application_update_recorder), self,
+                           G_CONNECT_SWAPPED);
+  hv_tmux_server_start (self->tmux_server);
+
+  /* The listing that decides which tabs come back (the server start also lists, but
+   * does not say when it is done). */
+  hv_tmux_server_refresh_async (self->tmux_server, self->cancellable,
+                                hv_application_sessions_listed, g_object_ref (self));
+}
+
+static gboolean
+hv_application_forget_window (gpointer key,
+                              gpointer value,
+                              gpointer user_data)
+{
+  return value == user_data;
+}
+
+static void
+hv_application_window_removed (GtkApplication *app,
+                               GtkWindow      *window)
+{
+  HvApplication *self = HV_APPLICATION (app);
+
+  g_hash_table_foreach_remove (self->expected_sessions, hv_application_forget_window, window);
+
+  GTK_APPLICATION_CLASS (hv_application_parent_class)->window_removed (app, window);
+}
+
 static void
 hv_application_activate (GApplication *app)
 {
@@ -342,6 +587,7 @@ hv_application_activate (GApplication *app)
     }
 
   gtk_window_present (window);
+  hv_application_restore_tabs (self);
 }
 
 static void
@@ -352,6 +598,7 @@ hv_application_startup (GApplication *app)
   G_APPLICATION_CLASS (hv_application_parent_class)->startup (app);
 
   hv_application_load_config (self);
+  hv_application_start_tmux (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -365,6 +612,18 @@ hv_application_startup (GApplication *app)
   hv_application_apply_color_scheme (self);
 
   gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+hv_application_shutdown (GApplication *app)
+{
+  HvApplication *self = HV_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->tmux_server != NULL)
+    hv_tmux_server_stop (self->tmux_server);
+
+  G_APPLICATION_CLASS (hv_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -386,6 +645,10 @@ hv_application_dispose (GObject *object)
   g_clear_object (&self->config);
   g_clear_pointer (&self->load_error, g_free);
   g_clear_pointer (&self->error_toasts, g_ptr_array_unref);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->tmux_server);
+  g_clear_pointer (&self->expected_sessions, g_hash_table_unref);
 
   G_OBJECT_CLASS (hv_application_parent_class)->dispose (object);
 }
@@ -402,14 +665,18 @@ hv_application_class_init (HvApplicationClass *klass)
 
   app_class->activate = hv_application_activate;
   app_class->startup = hv_application_startup;
+  app_class->shutdown = hv_application_shutdown;
 
   gtk_app_class->window_added = hv_application_window_added;
+  gtk_app_class->window_removed = hv_application_window_removed;
 }
 
 static void
 hv_application_init (HvApplication *self)
 {
   self->error_toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+  self->expected_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 HvApplication *
@@ -460,4 +727,22 @@ hv_application_get_config (HvApplication *self)
   g_return_val_if_fail (HV_IS_APPLICATION (self), NULL);
 
   return self->config;
+}
+
+/**
+ * hv_application_get_tmux_server:
+ * @self: a #HvApplication
+ *
+ * Gets the tmux server whose sessions are the terminal tabs: the one named by
+ * tmux.socket_name in config.toml at startup (the user's default server when empty),
+ * with the sessions whose names start with tmux.session_prefix.
+ *
+ * Returns: (transfer none) (nullable): the #HvTmuxServer, %NULL before startup
+ */
+HvTmuxServer *
+hv_application_get_tmux_server (HvApplication *self)
+{
+  g_return_val_if_fail (HV_IS_APPLICATION (self), NULL);
+
+  return self->tmux_server;
 }

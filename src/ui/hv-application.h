@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hv-config.h"
+#include "hv-tmux-server.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,6 @@ HvApplication *hv_application_new          (const char        *application_id,
                                             GApplicationFlags  flags);
 GSettings     *hv_application_get_settings (HvApplication     *self);
 HvConfig      *hv_application_get_config   (HvApplication     *self);
+HvTmuxServer  *hv_application_get_tmux_server (HvApplication  *self);
 
 G_END_DECLS

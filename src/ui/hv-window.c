@@ -3,6 +3,9 @@
 
 #include <glib/gi18n.h>
 
+#include "hv-application-private.h"
+#include "hv-sessions-list.h"
+#include "hv-terminal-page.h"
 #include "hv-window.h"
 
 struct _HvWindow
@@ -14,6 +17,8 @@ struct _HvWindow
   GtkWindow            *shortcuts_window;
   int                   sidebar_min_width;
   int                   sidebar_max_width;
+  HvTmuxServer         *server;
+  GCancellable         *cancellable;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -24,6 +29,7 @@ struct _HvWindow
   AdwWindowTitle       *content_title;
   GtkStack             *content_stack;
   AdwTabView           *tab_view;
+  HvSessionsList       *sessions_list;
 };
 
 G_DEFINE_FINAL_TYPE (HvWindow, hv_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -39,14 +45,30 @@ static GParamSpec *properties[N_PROPS];
 #define NEW_TERMINAL_KEY  GDK_KEY_t
 #define NEW_TERMINAL_MODS (GDK_CONTROL_MASK | GDK_SHIFT_MASK)
 
-/* The "New …" actions, disabled until their backends land; the buttons'
+/* The "New …" actions still disabled until their backends land; the buttons'
  * tooltips tell the user which part brings each one. */
 static const char * const new_item_actions[] = {
-  "win.new-terminal",
   "win.new-vm",
   "win.new-container",
   "win.new-chat",
 };
+
+/* Taken in the capture phase, before a terminal sends the keys to its program. */
+static const struct {
+  const char *trigger;
+  const char *action;
+  const char *target;
+} window_shortcuts[] = {
+  { "<Control><Shift>t", "win.new-terminal", NULL },
+  { "<Control><Shift>w", "win.close-tab", NULL },
+  { "<Control>1", "win.show-section", "'vms'" },
+  { "<Control>2", "win.show-section", "'containers'" },
+  { "<Control>3", "win.show-section", "'models'" },
+  { "<Control>4", "win.show-section", "'sessions'" },
+};
+
+/* How many "term-N" ids New Terminal tries when others appear meanwhile. */
+#define NEW_TERMINAL_ATTEMPTS 8
 
 static void
 hv_window_tabs_changed (HvWindow *self)
@@ -87,6 +109,8 @@ hv_window_selected_page_changed (HvWindow *self)
     return;
 
   page = adw_tab_view_get_selected_page (self->tab_view);
+  if (page != NULL)
+    adw_tab_page_set_needs_attention (page, FALSE);
   if (page != NULL)
     g_set_weak_pointer (&self->title_binding,
                         g_object_bind_property (page, "title",
@@ -181,6 +205,524 @@ hv_window_close_tab_action (GtkWidget  *widget,
 
   if (page != NULL)
     adw_tab_view_close_page (self->tab_view, page);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Terminal tabs
+ * ------------------------------------------------------------------------------------- */
+
+static void
+hv_window_toast (HvWindow   *self,
+                 const char *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+static gboolean
+hv_window_has_session (HvWindow      *self,
+                       HvTmuxSession *session)
+{
+  GListModel *sessions = hv_tmux_server_get_sessions (self->server);
+  guint n = g_list_model_get_n_items (sessions);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HvTmuxSession) item = g_list_model_get_item (sessions, i);
+
+      if (item == session)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+hv_window_tab_view_has_page (AdwTabView *view,
+                             AdwTabPage *page)
+{
+  int n = adw_tab_view_get_n_pages (view);
+
+  for (int i = 0; i < n; i++)
+    if (adw_tab_view_get_nth_page (view, i) == page)
+      return TRUE;
+  return FALSE;
+}
+
+/* The tab showing @child, if it is (still) one of this window's. */
+static AdwTabPage *
+hv_window_find_page (HvWindow  *self,
+                     GtkWidget *child)
+{
+  int n = adw_tab_view_get_n_pages (self->tab_view);
+
+  for (int i = 0; i < n; i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+
+      if (adw_tab_page_get_child (page) == child)
+        return page;
+    }
+  return NULL;
+}
+
+/* Closes @page without asking: its session ended, or its client was detached. */
+static void
+hv_window_close_page_quietly (HvWindow   *self,
+                              AdwTabPage *page)
+{
+  AdwMessageDialog *dialog = g_object_get_data (G_OBJECT (page), "hv-close-dialog");
+
+  /* A close confirmation is open for it: nothing is left to decide. */
+  if (dialog != NULL)
+    {
+      adw_message_dialog_response (dialog, "detach");
+      return;
+    }
+
+  g_object_set_data (G_OBJECT (page), "hv-close-quietly", GINT_TO_POINTER (TRUE));
+  adw_tab_view_close_page (self->tab_view, page);
+}
+
+typedef struct {
+  AdwTabView *view;
+  AdwTabPage *page;
+  HvTmuxServer *server;
+  char *name;
+  gboolean answered;
+} CloseRequest;
+
+static void
+close_request_free (gpointer  data,
+                    GClosure *closure)
+{
+  CloseRequest *request = data;
+
+  g_clear_object (&request->view);
+  g_clear_object (&request->page);
+  g_clear_object (&request->server);
+  g_free (request->name);
+  g_free (request);
+}
+
+static void
+hv_window_kill_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HvWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  out = hv_tmux_server_command_finish (HV_TMUX_SERVER (source), result, &error);
+  if (error != NULL && !g_error_matches (error, HV_TMUX_ERROR, HV_TMUX_ERROR_NO_SUCH_SESSION) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s says why. */
+      g_autofree char *message = g_strdup_printf (_("Cannot kill the session: %s"), error->message);
+
+      if (self != NULL && self->toast_overlay != NULL)
+        hv_window_toast (self, message);
+      else
+        g_warning ("%s", message);
+    }
+}
+
+static void
+hv_window_close_dialog_response (AdwMessageDialog *dialog,
+                                 const char       *response,
+                                 CloseRequest     *request)
+{
+  gboolean close = !g_str_equal (response, "cancel");
+
+  if (request->answered)
+    return;
+  request->answered = TRUE;
+
+  g_object_set_data (G_OBJECT (request->page), "hv-close-dialog", NULL);
+  /* A response button closes the dialog itself, adw_message_dialog_response() does not. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (g_str_equal (response, "kill"))
+    {
+      GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+      /* No cancellable: the user asked for it, it happens even if the window closes. */
+      hv_tmux_server_kill_session_async (request->server, request->name, NULL,
+                                         hv_window_kill_done,
+                                         window != NULL ? g_object_ref (window) : NULL);
+    }
+
+  /* The window may have gone, with its tabs, while the dialog was open. */
+  if (hv_window_tab_view_has_page (request->view, request->page))
+    adw_tab_view_close_page_finish (request->view, request->page, close);
+}
+
+static gboolean
+hv_window_close_page (HvWindow   *self,
+                      AdwTabPage *page,
+                      AdwTabView *view)
+{
+  GtkWidget *child = adw_tab_page_get_child (page);
+  HvTmuxSession *session;
+  CloseRequest *request;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (!HV_IS_TERMINAL_PAGE (child) ||
+      g_object_get_data (G_OBJECT (page), "hv-close-quietly") != NULL ||
+      !g_settings_get_boolean (self->settings, "confirm-close"))
+    {
+      adw_tab_view_close_page_finish (view, page, TRUE);
+      return GDK_EVENT_STOP;
+    }
+
+  if (g_object_get_data (G_OBJECT (page), "hv-close-dialog") != NULL)
+    return GDK_EVENT_STOP;
+
+  session = hv_terminal_page_get_session (HV_TERMINAL_PAGE (child));
+  request = g_new0 (CloseRequest, 1);
+  request->view = g_object_ref (view);
+  request->page = g_object_ref (page);
+  request->server = g_object_ref (hv_terminal_page_get_server (HV_TERMINAL_PAGE (child)));
+  request->name = g_strdup (hv_tmux_session_get_name (session));
+
+  /* Translators: %s is a session name like "term-1". */
+  body = g_strdup_printf (_("The session “%s” can keep running in the background, to reopen from Sessions, or end with everything running in it."),
+                          hv_tmux_session_get_short_name (session));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Close Terminal?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "kill", _("_Kill Session"),
+                                    "detach", _("_Detach"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "kill", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "detach");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (hv_window_close_dialog_response),
+                         request, close_request_free, 0);
+  g_object_set_data (G_OBJECT (page), "hv-close-dialog", dialog);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GDK_EVENT_STOP;
+}
+
+static void
+hv_window_terminal_activity (HvWindow       *self,
+                             HvTerminalPage *terminal)
+{
+  AdwTabPage *page = hv_window_find_page (self, GTK_WIDGET (terminal));
+
+  if (page != NULL && !adw_tab_page_get_selected (page))
+    adw_tab_page_set_needs_attention (page, TRUE);
+}
+
+static void
+hv_window_exited_refresh_done (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(HvTerminalPage) terminal = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+  HvWindow *self;
+  AdwTabPage *page;
+  HvTmuxSession *session;
+
+  if (!hv_tmux_server_refresh_finish (HV_TMUX_SERVER (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* The tab may have moved to another window, or closed, meanwhile. */
+  window = gtk_widget_get_ancestor (GTK_WIDGET (terminal), HV_TYPE_WINDOW);
+  if (window == NULL)
+    return;
+  self = HV_WINDOW (window);
+  page = hv_window_find_page (self, GTK_WIDGET (terminal));
+  if (page == NULL)
+    return;
+  session = hv_terminal_page_get_session (terminal);
+
+  if (hv_window_has_session (self, session))
+    {
+      /* Translators: %s is a session name like "term-1". */
+      g_autofree char *message = g_strdup_printf (_("“%s” was detached. It keeps running under Sessions."),
+                                                  hv_tmux_session_get_short_name (session));
+
+      hv_window_toast (self, message);
+    }
+  hv_window_close_page_quietly (self, page);
+}
+
+/* The tmux client ended: the session ended (`exit`), was killed, or this client was
+ * detached (from tmux, or by another client). Which one, a fresh listing says. */
+static void
+hv_window_terminal_exited (HvWindow       *self,
+                           int             status,
+                           HvTerminalPage *terminal)
+{
+  hv_tmux_server_refresh_async (self->server, self->cancellable,
+                                hv_window_exited_refresh_done, g_object_ref (terminal));
+}
+
+static void
+hv_window_page_attached (HvWindow   *self,
+                         AdwTabPage *page,
+                         int         position,
+                         AdwTabView *view)
+{
+  GtkWidget *child = adw_tab_page_get_child (page);
+
+  if (!HV_IS_TERMINAL_PAGE (child))
+    return;
+
+  g_signal_connect_object (child, "exited", G_CALLBACK (hv_window_terminal_exited), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (child, "activity", G_CALLBACK (hv_window_terminal_activity), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+hv_window_page_detached (HvWindow   *self,
+                         AdwTabPage *page,
+                         int         position,
+                         AdwTabView *view)
+{
+  GtkWidget *child = adw_tab_page_get_child (page);
+
+  /* Moved to another window, which takes over. */
+  if (child != NULL)
+    g_signal_handlers_disconnect_by_data (child, self);
+}
+
+/* A tab dragged out of the window opens in a new one. */
+static AdwTabView *
+hv_window_create_window (HvWindow   *self,
+                         AdwTabView *view)
+{
+  HvWindow *window = hv_window_new (HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window->tab_view;
+}
+
+/* Sessions killed or ended, wherever that happened, take their tabs with them. */
+static void
+hv_window_sessions_changed (HvWindow   *self,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            GListModel *sessions)
+{
+  if (removed == 0 || self->tab_view == NULL)
+    return;
+
+  for (int i = adw_tab_view_get_n_pages (self->tab_view) - 1; i >= 0; i--)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      GtkWidget *child = adw_tab_page_get_child (page);
+
+      if (HV_IS_TERMINAL_PAGE (child) &&
+          !hv_window_has_session (self, hv_terminal_page_get_session (HV_TERMINAL_PAGE (child))))
+        hv_window_close_page_quietly (self, page);
+    }
+}
+
+static gboolean
+hv_window_session_name_taken (HvWindow   *self,
+                              const char *id)
+{
+  g_autofree char *name = hv_tmux_server_session_name (self->server, id);
+
+  return hv_tmux_server_lookup_session (self->server, name) != NULL;
+}
+
+static char *
+hv_window_next_terminal_id (HvWindow *self,
+                            guint     after)
+{
+  for (guint i = after + 1; ; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("term-%u", i);
+
+      if (!hv_window_session_name_taken (self, id))
+        return g_steal_pointer (&id);
+    }
+}
+
+typedef struct {
+  HvWindow *self;
+  guint number;
+  guint attempts;
+} NewTerminal;
+
+static void hv_window_create_terminal (HvWindow    *self,
+                                       NewTerminal *data);
+
+static void
+hv_window_new_session_done (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  NewTerminal *data = user_data;
+  g_autoptr(HvWindow) self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  name = hv_tmux_server_new_session_finish (HV_TMUX_SERVER (source), result, &error);
+  if (name == NULL)
+    {
+      if (g_error_matches (error, HV_TMUX_ERROR, HV_TMUX_ERROR_EXISTS) && ++data->attempts < NEW_TERMINAL_ATTEMPTS)
+        {
+          /* Someone took that name since the model was listed: try the next one. */
+          data->self = g_steal_pointer (&self);
+          hv_window_create_terminal (data->self, data);
+          return;
+        }
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why, like "tmux: command not found". */
+          g_autofree char *message = g_strdup_printf (_("Cannot open a terminal: %s"), error->message);
+
+          hv_window_toast (self, message);
+        }
+      g_free (data);
+      return;
+    }
+
+  g_free (data);
+  _hv_application_expect_session (HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                  name, self);
+}
+
+static void
+hv_window_create_terminal (HvWindow    *self,
+                           NewTerminal *data)
+{
+  g_autofree char *id = hv_window_next_terminal_id (self, data->number);
+  AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
+  guint cols = 0, rows = 0;
+
+  sscanf (id, "term-%u", &data->number);
+
+  /* The size of the terminal now in view, which the new one will have too. */
+  if (selected != NULL && HV_IS_TERMINAL_PAGE (adw_tab_page_get_child (selected)))
+    {
+      VteTerminal *terminal = hv_terminal_page_get_terminal (HV_TERMINAL_PAGE (adw_tab_page_get_child (selected)));
+
+      cols = (guint) vte_terminal_get_column_count (terminal);
+      rows = (guint) vte_terminal_get_row_count (terminal);
+    }
+
+  hv_tmux_server_new_session_async (self->server, id, NULL, g_get_home_dir (), NULL, cols, rows,
+                                    self->cancellable, hv_window_new_session_done, data);
+}
+
+static void
+hv_window_new_terminal_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  NewTerminal *data;
+
+  if (self->server == NULL)
+    return;
+
+  data = g_new0 (NewTerminal, 1);
+  data->self = g_object_ref (self);
+  hv_window_create_terminal (self, data);
+}
+
+static void
+hv_window_open_session_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  HvTmuxSession *session;
+
+  if (self->server == NULL)
+    return;
+
+  session = hv_tmux_server_lookup_session (self->server, name);
+  if (session == NULL)
+    {
+      g_debug ("No session “%s” to open", name);
+      return;
+    }
+
+  _hv_application_show_session (HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                session, self, TRUE);
+}
+
+static void
+hv_window_kill_dialog_response (AdwMessageDialog *dialog,
+                                const char       *response,
+                                HvWindow         *self)
+{
+  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (dialog), "hv-session-name"));
+
+  g_signal_handlers_disconnect_by_func (dialog, hv_window_kill_dialog_response, self);
+  /* A response button closes the dialog itself, adw_message_dialog_response() does not. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (g_str_equal (response, "kill") && self->server != NULL)
+    hv_tmux_server_kill_session_async (self->server, name, NULL, hv_window_kill_done, g_object_ref (self));
+}
+
+static void
+hv_window_kill_session_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  HvTmuxSession *session;
+  AdwMessageDialog *dialog;
+  g_autofree char *heading = NULL;
+
+  if (self->server == NULL)
+    return;
+
+  session = hv_tmux_server_lookup_session (self->server, name);
+  if (session == NULL)
+    return;
+
+  /* Translators: %s is a session name like "term-1". */
+  heading = g_strdup_printf (_("Kill Session “%s”?"), hv_tmux_session_get_short_name (session));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("Every program running in it ends, and its tab closes.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "kill", _("_Kill Session"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "kill", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "hv-session-name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (hv_window_kill_dialog_response), self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+hv_window_set_server (HvWindow     *self,
+                      HvTmuxServer *server)
+{
+  g_assert (self->server == NULL);
+
+  self->server = g_object_ref (server);
+  g_signal_connect_object (hv_tmux_server_get_sessions (server), "items-changed",
+                           G_CALLBACK (hv_window_sessions_changed), self,
+                           G_CONNECT_SWAPPED);
+  hv_sessions_list_set_model (self->sessions_list, hv_tmux_server_get_sessions (server));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", TRUE);
 }
 
 /* The schema limits sidebar-width to a range, and g_settings_bind() treats an
@@ -281,6 +823,7 @@ hv_window_dispose (GObject *object)
   HvWindow *self = HV_WINDOW (object);
 
   hv_window_unbind_title (self);
+  g_cancellable_cancel (self->cancellable);
   if (self->settings != NULL)
     g_settings_unbind (self->paned, "position");
 
@@ -293,6 +836,8 @@ hv_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HV_TYPE_WINDOW);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->server);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (hv_window_parent_class)->dispose (object);
 }
@@ -341,8 +886,7 @@ hv_window_class_init (HvWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
-  static const char * const section_names[] = { "vms", "containers", "models", "sessions" };
-
+  
   object_class->dispose = hv_window_dispose;
   object_class->get_property = hv_window_get_property;
   object_class->set_property = hv_window_set_property;
@@ -370,32 +914,38 @@ hv_window_class_init (HvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HvWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, HvWindow, sessions_list);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_section_changed);
+  gtk_widget_class_bind_template_callback (widget_class, hv_window_close_page);
+  gtk_widget_class_bind_template_callback (widget_class, hv_window_page_attached);
+  gtk_widget_class_bind_template_callback (widget_class, hv_window_page_detached);
+  gtk_widget_class_bind_template_callback (widget_class, hv_window_create_window);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_tabs_changed);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_selected_page_changed);
+
+  g_type_ensure (HV_TYPE_SESSIONS_LIST);
 
   for (guint i = 0; i < G_N_ELEMENTS (new_item_actions); i++)
     gtk_widget_class_install_action (widget_class, new_item_actions[i], NULL,
                                      hv_window_new_item_action);
+  gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL,
+                                   hv_window_new_terminal_action);
+  gtk_widget_class_install_action (widget_class, "win.open-session", "s",
+                                   hv_window_open_session_action);
+  gtk_widget_class_install_action (widget_class, "win.kill-session", "s",
+                                   hv_window_kill_session_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-section", "section");
   gtk_widget_class_install_action (widget_class, "win.close-tab", NULL,
                                    hv_window_close_tab_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
                                    hv_window_show_help_overlay_action);
-
-  gtk_widget_class_add_binding_action (widget_class, NEW_TERMINAL_KEY, NEW_TERMINAL_MODS,
-                                       "win.new-terminal", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.close-tab", NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (section_names); i++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
-                                         "win.show-section", "s", section_names[i]);
 }
 
 static void
 hv_window_init (HvWindow *self)
 {
   g_autofree char *accel = NULL;
+  GtkEventController *shortcuts;
 
   /* Until hv_window_load_settings() reads the schema's range. */
   self->sidebar_min_width = 0;
@@ -406,8 +956,26 @@ hv_window_init (HvWindow *self)
   if (g_strcmp0 (PROFILE, "Devel") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  self->cancellable = g_cancellable_new ();
+
   for (guint i = 0; i < G_N_ELEMENTS (new_item_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), new_item_actions[i], FALSE);
+  /* Until the window has the application's tmux server. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", FALSE);
+
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (window_shortcuts); i++)
+    {
+      GtkShortcutAction *action = gtk_named_action_new (window_shortcuts[i].action);
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (window_shortcuts[i].trigger),
+                                                action);
+
+      if (window_shortcuts[i].target != NULL)
+        gtk_shortcut_set_arguments (shortcut, g_variant_new_parsed (window_shortcuts[i].target));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   /* Shown like a menu's accelerator, in the user's language. */
   accel = gtk_accelerator_get_label (NEW_TERMINAL_KEY, NEW_TERMINAL_MODS);
@@ -435,6 +1003,8 @@ hv_window_new (HvApplication *app)
 
   self = g_object_new (HV_TYPE_WINDOW, "application", app, NULL);
   hv_window_load_settings (self, hv_application_get_settings (app));
+  if (hv_application_get_tmux_server (app) != NULL)
+    hv_window_set_server (self, hv_application_get_tmux_server (app));
 
   return self;
 }
@@ -483,4 +1053,104 @@ hv_window_add_toast (HvWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * hv_window_find_session_page:
+ * @self: a #HvWindow
+ * @session: a tmux session
+ *
+ * Returns: (transfer none) (nullable): the tab of @session in this window
+ */
+AdwTabPage *
+hv_window_find_session_page (HvWindow      *self,
+                             HvTmuxSession *session)
+{
+  int n;
+
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HV_IS_TMUX_SESSION (session), NULL);
+
+  n = adw_tab_view_get_n_pages (self->tab_view);
+  for (int i = 0; i < n; i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      GtkWidget *child = adw_tab_page_get_child (page);
+
+      if (HV_IS_TERMINAL_PAGE (child) && hv_terminal_page_get_session (HV_TERMINAL_PAGE (child)) == session &&
+          g_object_get_data (G_OBJECT (page), "hv-close-quietly") == NULL)
+        return page;
+    }
+  return NULL;
+}
+
+static gboolean
+recording_to_icon (GBinding     *binding,
+                   const GValue *from,
+                   GValue       *to,
+                   gpointer      user_data)
+{
+  if (g_value_get_boolean (from))
+    g_value_take_object (to, g_themed_icon_new ("media-record-symbolic"));
+  else
+    g_value_set_object (to, NULL);
+  return TRUE;
+}
+
+/**
+ * hv_window_open_session:
+ * @self: a #HvWindow
+ * @session: a session of the application's tmux server
+ * @select: whether to select the new tab and focus its terminal
+ *
+ * Opens a terminal tab attached to @session. Callers make sure no other window has one
+ * (the application keeps one tab per session).
+ *
+ * Returns: (transfer none): the new tab
+ */
+AdwTabPage *
+hv_window_open_session (HvWindow      *self,
+                        HvTmuxSession *session,
+                        gboolean       select)
+{
+  HvTerminalPage *terminal;
+  AdwTabPage *page;
+
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HV_IS_TMUX_SESSION (session), NULL);
+  g_return_val_if_fail (self->server != NULL, NULL);
+
+  terminal = hv_terminal_page_new (self->server, session);
+  page = adw_tab_view_append (self->tab_view, GTK_WIDGET (terminal));
+
+  g_object_bind_property (session, "title", page, "title", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (session, "name", page, "tooltip", G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (session, "recording", page, "indicator-icon", G_BINDING_SYNC_CREATE,
+                               recording_to_icon, NULL, NULL, NULL);
+  adw_tab_page_set_indicator_tooltip (page, _("Recording"));
+  g_object_bind_property (terminal, "attached", page, "loading",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+
+  if (select)
+    hv_window_select_page (self, page);
+
+  return page;
+}
+
+/**
+ * hv_window_select_page:
+ * @self: a #HvWindow
+ * @page: a tab of the window
+ *
+ * Brings @page forward and gives its content the keyboard focus.
+ */
+void
+hv_window_select_page (HvWindow   *self,
+                       AdwTabPage *page)
+{
+  g_return_if_fail (HV_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TAB_PAGE (page));
+
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  gtk_widget_grab_focus (adw_tab_page_get_child (page));
 }

@@ -17,4 +17,12 @@ AdwViewStack *hv_window_get_sections (HvWindow      *self);
 void          hv_window_add_toast    (HvWindow      *self,
                                       AdwToast      *toast);
 
+AdwTabPage   *hv_window_find_session_page (HvWindow      *self,
+                                           HvTmuxSession *session);
+AdwTabPage   *hv_window_open_session      (HvWindow      *self,
+                                           HvTmuxSession *session,
+                                           gboolean       select);
+void          hv_window_select_page       (HvWindow      *self,
+                                           AdwTabPage    *page);
+
 G_END_DECLS

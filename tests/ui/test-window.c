@@ -9,6 +9,7 @@
 #include "hv-window.h"
 
 static HvApplication *app;
+static char *tmux_socket;
 
 static GtkWindow *
 find_toplevel (GType type)
@@ -73,6 +74,27 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
+/* The AdwStatusPage a person sees in the section @widget, if any, following the visible
+ * child of stacks inside it (the section itself may not be the one shown now). */
+static AdwStatusPage *
+visible_status_page (GtkWidget *widget,
+                     gboolean   top)
+{
+  if (!gtk_widget_get_visible (widget) || (!top && !gtk_widget_get_child_visible (widget)))
+    return NULL;
+  if (ADW_IS_STATUS_PAGE (widget))
+    return ADW_STATUS_PAGE (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwStatusPage *found = visible_status_page (child, FALSE);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 window_mapped (gpointer data)
 {
@@ -81,7 +103,8 @@ window_mapped (gpointer data)
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_widget_get_width (GTK_WIDGET (window)) > 0;
 }
 
-/* The window opens with the four sidebar sections, each an empty state saying what to do,
+/* The window opens with the four sidebar sections, each an empty state saying what to do
+ * (the Sessions section lists sessions, and there are none on this test's tmux server),
  * and a tab view, without blocking the main loop. */
 static void
 test_window_contents (void)
@@ -92,7 +115,7 @@ test_window_contents (void)
     { "models", "Models" },
     { "sessions", "Sessions" },
   };
-  const char *new_actions[] = { "win.new-terminal", "win.new-vm", "win.new-container", "win.new-chat" };
+  const char *new_actions[] = { "win.new-vm", "win.new-container", "win.new-chat" };
   HvWindow *window;
   AdwViewStack *stack;
   AdwTabView *tab_view;
@@ -107,15 +130,17 @@ test_window_contents (void)
     {
       GtkWidget *child = adw_view_stack_get_child_by_name (stack, sections[i].name);
       AdwViewStackPage *page;
+      AdwStatusPage *empty;
       g_autofree char *description = NULL;
 
       g_assert_nonnull (child);
       page = adw_view_stack_get_page (stack, child);
       g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, sections[i].title);
-      /* Until a backend lists something, each section is an empty state that explains. */
-      g_assert_true (ADW_IS_STATUS_PAGE (child));
-      g_assert_nonnull (adw_status_page_get_title (ADW_STATUS_PAGE (child)));
-      description = g_strdup (adw_status_page_get_description (ADW_STATUS_PAGE (child)));
+      /* Until a backend lists something, each section shows an empty state that explains. */
+      empty = visible_status_page (child, TRUE);
+      g_assert_nonnull (empty);
+      g_assert_nonnull (adw_status_page_get_title (empty));
+      description = g_strdup (adw_status_page_get_description (empty));
       g_assert_nonnull (description);
       g_assert_cmpuint (strlen (description), >, 40);
     }
@@ -134,6 +159,14 @@ test_window_contents (void)
       g_assert_false (gtk_widget_get_sensitive (button));
       g_assert_nonnull (gtk_widget_get_tooltip_text (button));
     }
+  /* New Terminal works: tmux sessions are there. */
+  {
+    GtkWidget *button = find_actionable (GTK_WIDGET (window), "win.new-terminal");
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_sensitive (button));
+    g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  }
 
   save_screenshot (GTK_WIDGET (window), "ui-window.png");
 }
@@ -218,6 +251,18 @@ main (int   argc,
   hv_test_init_ui (&argc, &argv);
   gtk_init ();
 
+  /* A tmux server of its own, with no sessions: the Sessions section is empty. */
+  {
+    g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "hydravisor", NULL);
+    g_autofree char *path = g_build_filename (dir, "config.toml", NULL);
+    g_autofree char *toml = NULL;
+
+    tmux_socket = hv_test_tmux_socket_name ();
+    toml = g_strdup_printf ("[tmux]\nsocket_name = \"%s\"\nrecord_all_sessions = false\n", tmux_socket);
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (path, toml, -1, &error));
+  }
+
   app = hv_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -233,5 +278,7 @@ main (int   argc,
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   hv_test_wait_for (no_windows, NULL, 5000);
   g_clear_object (&app);
+  hv_test_tmux_kill_server (tmux_socket);
+  g_free (tmux_socket);
   return ret;
 }
