@@ -15,6 +15,8 @@ hv_cli_register_all (void)
       _hv_cli_register_config ();
       _hv_cli_register_session ();
       _hv_cli_register_record ();
+      _hv_cli_register_models ();
+      _hv_cli_register_chat ();
       g_once_init_leave (&registered, 1);
     }
 }

@@ -11,6 +11,8 @@ void _hv_cli_register_builtin (void);
 void _hv_cli_register_config  (void);
 void _hv_cli_register_session (void);
 void _hv_cli_register_record  (void);
+void _hv_cli_register_models  (void);
+void _hv_cli_register_chat    (void);
 void hv_cli_register_all      (void);
 
 G_END_DECLS
