@@ -59,17 +59,15 @@ current_position (HvRecordingPlayer *self)
 
 static void schedule (HvRecordingPlayer *self);
 
-static gboolean
-tick (gpointer data)
+/* Delivers the events due by @until (playback time): output batched, each resize on its
+ * own between the output before and after it. */
+static void
+deliver_until (HvRecordingPlayer *self,
+               double             until)
 {
-  HvRecordingPlayer *self = data;
   g_autoptr(GString) batch = g_string_new (NULL);
-  double now;
 
-  self->timeout = 0;
-  now = self->resumed_position + (g_get_monotonic_time () - self->resumed_at) / 1e6 * self->speed;
-
-  while (self->next < self->events->len && event_time (self, self->next) <= now)
+  while (self->next < self->events->len && event_time (self, self->next) <= until)
     {
       HvRecordingEvent *event = g_ptr_array_index (self->events, self->next++);
 
@@ -91,6 +89,18 @@ tick (gpointer data)
     }
   if (batch->len > 0)
     g_signal_emit (self, signals[OUTPUT], 0, batch->str);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  HvRecordingPlayer *self = data;
+  double now;
+
+  self->timeout = 0;
+  now = self->resumed_position + (g_get_monotonic_time () - self->resumed_at) / 1e6 * self->speed;
+
+  deliver_until (self, now);
 
   self->position = MIN (now, hv_recording_player_get_duration (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
@@ -178,6 +188,52 @@ hv_recording_player_restart (HvRecordingPlayer *self)
   if (!was_playing)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
   hv_recording_player_play (self);
+}
+
+/**
+ * hv_recording_player_seek:
+ * @position: the playback time to go to, from 0 to the duration
+ *
+ * Jumps to @position: forwards, the events up to it are delivered at once; backwards,
+ * "reset" clears the view and the events from the start up to it are delivered. Playback
+ * goes on from there if it was playing.
+ */
+void
+hv_recording_player_seek (HvRecordingPlayer *self,
+                          double             position)
+{
+  gboolean was_playing, was_finished;
+
+  g_return_if_fail (HV_IS_RECORDING_PLAYER (self));
+
+  position = CLAMP (position, 0, hv_recording_player_get_duration (self));
+  was_playing = self->timeout != 0;
+  was_finished = hv_recording_player_get_finished (self);
+  if (was_playing)
+    self->position = current_position (self);
+  g_clear_handle_id (&self->timeout, g_source_remove);
+
+  if (position < self->position)
+    {
+      self->next = 0;
+      g_signal_emit (self, signals[RESET], 0);
+    }
+  deliver_until (self, position);
+  self->position = position;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  if (was_finished != hv_recording_player_get_finished (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
+  if (was_playing && self->next < self->events->len)
+    {
+      self->resumed_at = g_get_monotonic_time ();
+      self->resumed_position = self->position;
+      schedule (self);
+    }
+  else if (was_playing)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 gboolean

@@ -20,6 +20,8 @@ HvRecordingPlayer *hv_recording_player_new          (GPtrArray         *events);
 void               hv_recording_player_play         (HvRecordingPlayer *self);
 void               hv_recording_player_pause        (HvRecordingPlayer *self);
 void               hv_recording_player_restart      (HvRecordingPlayer *self);
+void               hv_recording_player_seek         (HvRecordingPlayer *self,
+                                                     double             position);
 gboolean           hv_recording_player_get_playing  (HvRecordingPlayer *self);
 gboolean           hv_recording_player_get_finished (HvRecordingPlayer *self);
 double             hv_recording_player_get_position (HvRecordingPlayer *self);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "hv-recording.h"
@@ -152,6 +154,84 @@ hv_recording_new_for_path (const char  *path,
   return g_steal_pointer (&self);
 }
 
+static void
+new_for_path_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HvRecording *self = hv_recording_new_for_path (task_data, &error);
+
+  if (self == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, self, g_object_unref);
+}
+
+/** hv_recording_new_for_path_async: hv_recording_new_for_path() on a worker thread */
+void
+hv_recording_new_for_path_async (const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hv_recording_new_for_path_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, new_for_path_thread);
+}
+
+/** hv_recording_new_for_path_finish: Returns: (transfer full) (nullable): the recording */
+HvRecording *
+hv_recording_new_for_path_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * hv_recording_update_from:
+ * @fresh: the same file read again
+ *
+ * Takes the duration and size of @fresh, a newer reading of the file of @self (a recording
+ * still being written grows), notifying the properties that changed.
+ *
+ * Returns: whether anything changed
+ */
+gboolean
+hv_recording_update_from (HvRecording *self,
+                          HvRecording *fresh)
+{
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (HV_IS_RECORDING (self), FALSE);
+  g_return_val_if_fail (HV_IS_RECORDING (fresh), FALSE);
+  g_return_val_if_fail (g_strcmp0 (self->path, fresh->path) == 0, FALSE);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->duration != fresh->duration)
+    {
+      self->duration = fresh->duration;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+      changed = TRUE;
+    }
+  if (self->size != fresh->size)
+    {
+      self->size = fresh->size;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+      changed = TRUE;
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return changed;
+}
+
 static int
 compare_newest_first (gconstpointer a,
                       gconstpointer b,
@@ -289,6 +369,98 @@ hv_recording_load_events_finish (HvRecording   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static gboolean
+unlink_file (const char  *path,
+             gboolean     missing_ok,
+             GError     **error)
+{
+  int saved;
+
+  if (g_unlink (path) == 0)
+    return TRUE;
+  saved = errno;
+  if (saved == ENOENT && missing_ok)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               /* Translators: the first %s is a file, the second says why. */
+               _("Cannot delete %s: %s"), path, g_strerror (saved));
+  return FALSE;
+}
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".cast"));
+  g_autofree char *jsonl = g_strdup_printf ("%s/%s.jsonl", dir, stem);
+  g_autofree char *scrollback = g_strdup_printf ("%s-scrollback-", stem);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *entry;
+
+  /* The recording first: when it cannot go, what belongs to it stays too. */
+  if (!unlink_file (path, FALSE, &error) || !unlink_file (jsonl, TRUE, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The scrollback archives of its panes, NAME-TIMESTAMP-scrollback-%ID.txt. */
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *file = NULL;
+
+      if (!g_str_has_prefix (entry, scrollback) || !g_str_has_suffix (entry, ".txt"))
+        continue;
+      file = g_build_filename (dir, entry, NULL);
+      /* Each one is tried; the first failure is the one reported. */
+      unlink_file (file, TRUE, error == NULL ? &error : NULL);
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * hv_recording_delete_files_async:
+ * @path: a recording's `.cast` file
+ *
+ * Deletes the recording at @path with its `.jsonl` twin and the scrollback archives of its
+ * session (`STEM-scrollback-*.txt`), on a worker thread.
+ */
+void
+hv_recording_delete_files_async (const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL && g_str_has_suffix (path, ".cast"));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hv_recording_delete_files_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, delete_thread);
+}
+
+gboolean
+hv_recording_delete_files_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 const char *
 hv_recording_get_path (HvRecording *self)
 {
@@ -376,7 +548,7 @@ static void
 hv_recording_class_init (HvRecordingClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = hv_recording_finalize;
   object_class->get_property = hv_recording_get_property;

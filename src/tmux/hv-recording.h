@@ -28,6 +28,14 @@ guint64     hv_recording_get_size       (HvRecording  *self);
 
 HvRecording *hv_recording_new_for_path  (const char   *path,
                                          GError      **error);
+void         hv_recording_new_for_path_async  (const char          *path,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+HvRecording *hv_recording_new_for_path_finish (GAsyncResult        *result,
+                                               GError             **error);
+gboolean     hv_recording_update_from   (HvRecording  *self,
+                                         HvRecording  *fresh);
 
 void        hv_recording_list_async     (const char          *dir,
                                          GCancellable        *cancellable,
@@ -43,5 +51,12 @@ void        hv_recording_load_events_async  (HvRecording         *self,
 GPtrArray  *hv_recording_load_events_finish (HvRecording         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+
+void        hv_recording_delete_files_async  (const char          *path,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean    hv_recording_delete_files_finish (GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

@@ -497,34 +497,6 @@ hv_tmux_server_pipe_pane_async (HvTmuxServer        *self,
          "pipe-pane", "-t", target);
 }
 
-/* The tmux command (tmux syntax, not a shell's) that archives a dead pane's scrollback to
- * RECORDINGS/NAME-TIMESTAMP-scrollback-PANE.txt and closes the pane; NULL when the folder's
- * path cannot be written inside tmux's single quotes. */
-static char *
-archive_hook (HvTmuxServer *self,
-              const char   *name)
-{
-  g_autofree char *dir = self->recordings_dir ? g_strdup (self->recordings_dir)
-                                              : g_build_filename (g_get_user_data_dir (), "hydravisor", "sessions", NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  g_autoptr(GString) path = g_string_new (NULL);
-  g_autofree char *buffer = g_strdup_printf ("hydravisor-archive-%s", name);
-
-  if (strchr (dir, '\'') != NULL)
-    {
-      g_warning ("Scrollback of %s will not be archived: the folder %s has a quote in its name", name, dir);
-      return NULL;
-    }
-  /* '#' starts a tmux format: double it so it stays a '#'. */
-  for (const char *p = dir; *p != '\0'; p++)
-    g_string_append (path, *p == '#' ? "##" : (char[]) { *p, 0 });
-  g_string_append_printf (path, "/%s-%s-scrollback-#{pane_id}.txt", name, stamp);
-
-  return g_strdup_printf ("capture-pane -J -S - -b %1$s ; save-buffer -b %1$s '%2$s' ; delete-buffer -b %1$s ; kill-pane",
-                          buffer, path->str);
-}
-
 /**
  * hv_tmux_server_new_session_argv:
  * @command: (nullable): the program and its arguments; %NULL for the user's shell
@@ -572,18 +544,8 @@ hv_tmux_server_new_session_argv (HvTmuxServer       *self,
                                                                        0, 0);
       g_autofree char *target = target_for (name, TRUE);
       const char *pipe_args[] = { tmux_separator, "pipe-pane", "-O", "-t", target, pipe, NULL };
-      g_autofree char *archive = archive_hook (self, name);
 
       add_args (builder, pipe_args);
-      /* When the program ends, its pane stays long enough to save the whole scrollback as
-       * plain text next to the recording, then closes. */
-      if (archive != NULL)
-        {
-          const char *archive_args[] = { tmux_separator, "set-option", "-w", "-t", target, "remain-on-exit", "on",
-                                         tmux_separator, "set-hook", "-t", target, "pane-died", archive, NULL };
-
-          add_args (builder, archive_args);
-        }
     }
   return g_strv_builder_end (builder);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
-
+#include "hv-recordings-list.h"
 #include "hv-session-row.h"
 #include "hv-sessions-list.h"
 #include "hv-terminal-page.h"
@@ -15,8 +15,10 @@ struct _HvSessionsList
   GListModel   *pages;       /* of the tab view, to follow its tabs */
 
   /* Template widgets */
-  GtkStack     *stack;
-  GtkListBox   *list_box;
+  GtkStack         *views;
+  GtkStack         *stack;
+  GtkListBox       *list_box;
+  HvRecordingsList *recordings_list;
 };
 
 G_DEFINE_FINAL_TYPE (HvSessionsList, hv_sessions_list, GTK_TYPE_WIDGET)
@@ -25,6 +27,7 @@ enum {
   PROP_0,
   PROP_MODEL,
   PROP_TAB_VIEW,
+  PROP_VIEW,
   N_PROPS
 };
 
@@ -100,9 +103,18 @@ hv_sessions_list_row_activated (HvSessionsList *self,
 }
 
 static void
+hv_sessions_list_view_changed (HvSessionsList *self)
+{
+  /* The stack notifies while the template is disposed. */
+  if (self->views != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+static void
 hv_sessions_list_dispose (GObject *object)
 {
   HvSessionsList *self = HV_SESSIONS_LIST (object);
+  GtkWidget *child;
 
   hv_sessions_list_set_tab_view (self, NULL);
   if (self->list_box != NULL)
@@ -110,6 +122,9 @@ hv_sessions_list_dispose (GObject *object)
   g_clear_object (&self->model);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HV_TYPE_SESSIONS_LIST);
+  /* The template removes the children it binds, not the others. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (hv_sessions_list_parent_class)->dispose (object);
 }
@@ -130,6 +145,10 @@ hv_sessions_list_get_property (GObject    *object,
 
     case PROP_TAB_VIEW:
       g_value_set_object (value, self->tab_view);
+      break;
+
+    case PROP_VIEW:
+      g_value_set_string (value, hv_sessions_list_get_view (self));
       break;
 
     default:
@@ -153,6 +172,10 @@ hv_sessions_list_set_property (GObject      *object,
 
     case PROP_TAB_VIEW:
       hv_sessions_list_set_tab_view (self, g_value_get_object (value));
+      break;
+
+    case PROP_VIEW:
+      hv_sessions_list_set_view (self, g_value_get_string (value));
       break;
 
     default:
@@ -190,12 +213,30 @@ hv_sessions_list_class_init (HvSessionsListClass *klass)
                          ADW_TYPE_TAB_VIEW,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * HvSessionsList:view:
+   *
+   * What is listed: "live", the running sessions, or "recordings". The stateful action
+   * `sessions.view` sets it.
+   */
+  properties[PROP_VIEW] =
+    g_param_spec_string ("view", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HV_TYPE_RECORDINGS_LIST);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hv-sessions-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, HvSessionsList, views);
   gtk_widget_class_bind_template_child (widget_class, HvSessionsList, stack);
   gtk_widget_class_bind_template_child (widget_class, HvSessionsList, list_box);
+  gtk_widget_class_bind_template_child (widget_class, HvSessionsList, recordings_list);
   gtk_widget_class_bind_template_callback (widget_class, hv_sessions_list_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, hv_sessions_list_view_changed);
+
+  gtk_widget_class_install_property_action (widget_class, "sessions.view", "view");
 
   gtk_widget_class_set_css_name (widget_class, "hv-sessions-list");
 }
@@ -281,4 +322,48 @@ hv_sessions_list_get_list_box (HvSessionsList *self)
   g_return_val_if_fail (HV_IS_SESSIONS_LIST (self), NULL);
 
   return self->list_box;
+}
+
+/** hv_sessions_list_get_view: Returns: "live" or "recordings" */
+const char *
+hv_sessions_list_get_view (HvSessionsList *self)
+{
+  const char *name = NULL;
+
+  g_return_val_if_fail (HV_IS_SESSIONS_LIST (self), NULL);
+
+  /* The view buttons read the action state while the template is built, and an action's
+   * string state cannot be NULL. */
+  if (self->views != NULL)
+    name = gtk_stack_get_visible_child_name (self->views);
+  return name != NULL ? name : "live";
+}
+
+/**
+ * hv_sessions_list_set_view:
+ * @view: "live" for the running sessions, "recordings" for the recordings
+ */
+void
+hv_sessions_list_set_view (HvSessionsList *self,
+                           const char     *view)
+{
+  g_return_if_fail (HV_IS_SESSIONS_LIST (self));
+
+  if (view == NULL || gtk_stack_get_child_by_name (self->views, view) == NULL)
+    {
+      g_debug ("No sessions view named “%s”", view ? view : "(null)");
+      return;
+    }
+
+  /* Notifies through hv_sessions_list_view_changed(). */
+  gtk_stack_set_visible_child_name (self->views, view);
+}
+
+/** hv_sessions_list_get_recordings_list: Returns: (transfer none): the recordings view */
+HvRecordingsList *
+hv_sessions_list_get_recordings_list (HvSessionsList *self)
+{
+  g_return_val_if_fail (HV_IS_SESSIONS_LIST (self), NULL);
+
+  return self->recordings_list;
 }

@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "hv-host-command.h"
-#include "hv-terminal-page.h"
+#include "hv-terminal-page-private.h"
 #include "hv-window.h"
 
 /* PCRE2 compile flags (pcre2.h is not a dependency of ours): VTE only accepts search
@@ -89,26 +89,38 @@ static const char * const dark_palette[] = {
   "#9a9996", "#f66151", "#57e389", "#f8e45c", "#62a0ea", "#dc8add", "#4fd2fd", "#ffffff",
 };
 
-static void
-hv_terminal_page_update_colors (HvTerminalPage *self)
+/**
+ * _hv_terminal_page_set_colors:
+ *
+ * Gives @terminal the palette of terminal tabs for the current light or dark style.
+ */
+void
+_hv_terminal_page_set_colors (VteTerminal *terminal)
 {
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   const char * const *spec = dark ? dark_palette : light_palette;
   GdkRGBA foreground, background, palette[16];
 
-  if (self->terminal == NULL)
-    return;
+  g_return_if_fail (VTE_IS_TERMINAL (terminal));
 
   gdk_rgba_parse (&foreground, spec[0]);
   gdk_rgba_parse (&background, spec[1]);
   for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
     gdk_rgba_parse (&palette[i], spec[2 + i]);
 
-  vte_terminal_set_colors (self->terminal, &foreground, &background, palette, G_N_ELEMENTS (palette));
+  vte_terminal_set_colors (terminal, &foreground, &background, palette, G_N_ELEMENTS (palette));
 }
 
-static GSettings *
-interface_settings_new (void)
+static void
+hv_terminal_page_update_colors (HvTerminalPage *self)
+{
+  if (self->terminal != NULL)
+    _hv_terminal_page_set_colors (self->terminal);
+}
+
+/** _hv_terminal_page_interface_settings_new: Returns: (transfer full) (nullable): the desktop's font settings */
+GSettings *
+_hv_terminal_page_interface_settings_new (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
@@ -121,17 +133,23 @@ interface_settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
-static void
-hv_terminal_page_update_font (HvTerminalPage *self)
+/**
+ * _hv_terminal_page_set_font:
+ * @interface_settings: (nullable): from _hv_terminal_page_interface_settings_new()
+ *
+ * Gives @terminal the desktop's monospace font, like terminal tabs.
+ */
+void
+_hv_terminal_page_set_font (VteTerminal *terminal,
+                            GSettings   *interface_settings)
 {
   g_autofree char *name = NULL;
   g_autoptr(PangoFontDescription) font = NULL;
 
-  if (self->terminal == NULL)
-    return;
+  g_return_if_fail (VTE_IS_TERMINAL (terminal));
 
-  if (self->interface_settings != NULL)
-    name = g_settings_get_string (self->interface_settings, "monospace-font-name");
+  if (interface_settings != NULL)
+    name = g_settings_get_string (interface_settings, "monospace-font-name");
   if (name != NULL && name[0] != '\0')
     font = pango_font_description_from_string (name);
   if (font == NULL || pango_font_description_get_family (font) == NULL ||
@@ -141,7 +159,14 @@ hv_terminal_page_update_font (HvTerminalPage *self)
       font = pango_font_description_from_string (DEFAULT_FONT);
     }
 
-  vte_terminal_set_font (self->terminal, font);
+  vte_terminal_set_font (terminal, font);
+}
+
+static void
+hv_terminal_page_update_font (HvTerminalPage *self)
+{
+  if (self->terminal != NULL)
+    _hv_terminal_page_set_font (self->terminal, self->interface_settings);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -907,7 +932,7 @@ hv_terminal_page_init (HvTerminalPage *self)
                                                             gtk_named_action_new (page_shortcuts[i].action)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  self->interface_settings = interface_settings_new ();
+  self->interface_settings = _hv_terminal_page_interface_settings_new ();
   if (self->interface_settings != NULL)
     g_signal_connect_object (self->interface_settings, "changed::monospace-font-name",
                              G_CALLBACK (hv_terminal_page_update_font), self,

@@ -4,6 +4,9 @@
 #include <glib/gi18n.h>
 
 #include "hv-application-private.h"
+#include "hv-paths.h"
+#include "hv-recording-row-private.h"
+#include "hv-replay-page.h"
 #include "hv-sessions-list.h"
 #include "hv-terminal-page.h"
 #include "hv-window.h"
@@ -711,6 +714,213 @@ hv_window_kill_session_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Recordings
+ * ------------------------------------------------------------------------------------- */
+
+static HvRecordingsList *
+hv_window_get_recordings_list (HvWindow *self)
+{
+  return self->sessions_list != NULL ? hv_sessions_list_get_recordings_list (self->sessions_list) : NULL;
+}
+
+/* The replay tab of @path in any window of the application, and its window. */
+static AdwTabPage *
+hv_window_find_replay_anywhere (HvWindow    *self,
+                                const char  *path,
+                                HvWindow   **out_window)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (app == NULL)
+    {
+      *out_window = self;
+      return hv_window_find_replay_page (self, path);
+    }
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    {
+      AdwTabPage *page;
+
+      if (!HV_IS_WINDOW (l->data) || HV_WINDOW (l->data)->tab_view == NULL)
+        continue;
+      page = hv_window_find_replay_page (HV_WINDOW (l->data), path);
+      if (page != NULL)
+        {
+          *out_window = HV_WINDOW (l->data);
+          return page;
+        }
+    }
+  return NULL;
+}
+
+/* Brings the replay tab of @path forward, wherever it is; FALSE when there is none. */
+static gboolean
+hv_window_show_replay (HvWindow   *self,
+                       const char *path)
+{
+  HvWindow *owner = NULL;
+  AdwTabPage *page = hv_window_find_replay_anywhere (self, path, &owner);
+
+  if (page == NULL)
+    return FALSE;
+
+  hv_window_select_page (owner, page);
+  if (owner != self)
+    gtk_window_present (GTK_WINDOW (owner));
+  return TRUE;
+}
+
+static void
+hv_window_recording_read (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(HvWindow) self = user_data;
+  g_autoptr(HvRecording) recording = NULL;
+  g_autoptr(GError) error = NULL;
+
+  recording = hv_recording_new_for_path_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->tab_view == NULL)
+    return;
+
+  if (recording == NULL)
+    {
+      /* Translators: %s says why. */
+      g_autofree char *message = g_strdup_printf (_("Cannot play the recording: %s"), error->message);
+
+      hv_window_toast (self, message);
+      return;
+    }
+
+  /* Opened meanwhile, by a second click. */
+  if (!hv_window_show_replay (self, hv_recording_get_path (recording)))
+    hv_window_open_recording (self, recording);
+}
+
+static void
+hv_window_open_recording_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+  HvRecording *recording;
+
+  if (hv_window_show_replay (self, path))
+    return;
+
+  recording = hv_recordings_list_lookup (hv_window_get_recordings_list (self), path);
+  if (recording != NULL)
+    {
+      hv_window_open_recording (self, recording);
+      return;
+    }
+
+  /* Not listed (yet): its header is read on a worker first. */
+  hv_recording_new_for_path_async (path, self->cancellable, hv_window_recording_read, g_object_ref (self));
+}
+
+static void
+hv_window_recording_deleted (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(HvWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hv_recording_delete_files_finish (result, &error))
+    {
+      /* Translators: %s says why. */
+      g_autofree char *message = g_strdup_printf (_("Cannot delete the recording: %s"), error->message);
+
+      if (self->toast_overlay != NULL)
+        hv_window_toast (self, message);
+      else
+        g_warning ("%s", message);
+    }
+
+  /* Without waiting for the folder's monitor. */
+  if (hv_window_get_recordings_list (self) != NULL)
+    hv_recordings_list_reload (hv_window_get_recordings_list (self));
+}
+
+static void
+hv_window_delete_dialog_response (AdwMessageDialog *dialog,
+                                  const char       *response,
+                                  HvWindow         *self)
+{
+  g_autofree char *path = g_strdup (g_object_get_data (G_OBJECT (dialog), "hv-recording-path"));
+  HvWindow *owner = NULL;
+  AdwTabPage *page;
+
+  g_signal_handlers_disconnect_by_func (dialog, hv_window_delete_dialog_response, self);
+  /* A response button closes the dialog itself, adw_message_dialog_response() does not. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (!g_str_equal (response, "delete"))
+    return;
+
+  /* Its replay closes with it. */
+  page = hv_window_find_replay_anywhere (self, path, &owner);
+  if (page != NULL)
+    adw_tab_view_close_page (owner->tab_view, page);
+
+  /* No cancellable: the user asked for it, it happens even if the window closes. */
+  hv_recording_delete_files_async (path, NULL, hv_window_recording_deleted, g_object_ref (self));
+}
+
+static void
+hv_window_delete_recording_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+  HvRecording *recording = hv_recordings_list_lookup (hv_window_get_recordings_list (self), path);
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (!g_str_has_suffix (path, ".cast"))
+    {
+      g_debug ("“%s” is not a recording", path);
+      return;
+    }
+
+  if (recording != NULL)
+    {
+      g_autofree char *started = _hv_recording_row_format_started (hv_recording_get_started (recording));
+      g_autofree char *duration = _hv_recording_row_format_duration (hv_recording_get_duration (recording));
+      const char *prefix = hv_recordings_list_get_session_prefix (hv_window_get_recordings_list (self));
+
+      /* Translators: a session name like "term-1", when its recording started, how long it lasted. */
+      body = g_strdup_printf (_("The recording of “%s” from %s (%s) is deleted for good, with its transcript and the scrollback saved when the session ended."),
+                              _hv_recording_row_short_name (recording, prefix), started, duration);
+    }
+  else
+    {
+      g_autofree char *name = g_path_get_basename (path);
+
+      /* Translators: %s is a file name. */
+      body = g_strdup_printf (_("The recording %s is deleted for good, with its transcript and the scrollback saved when the session ended."),
+                              name);
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Delete Recording?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "hv-recording-path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (hv_window_delete_dialog_response), self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 hv_window_set_server (HvWindow     *self,
                       HvTmuxServer *server)
@@ -722,6 +932,7 @@ hv_window_set_server (HvWindow     *self,
                            G_CALLBACK (hv_window_sessions_changed), self,
                            G_CONNECT_SWAPPED);
   hv_sessions_list_set_model (self->sessions_list, hv_tmux_server_get_sessions (server));
+  hv_recordings_list_set_session_prefix (hv_window_get_recordings_list (self), hv_tmux_server_get_prefix (server));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", TRUE);
 }
 
@@ -934,6 +1145,10 @@ hv_window_class_init (HvWindowClass *klass)
                                    hv_window_open_session_action);
   gtk_widget_class_install_action (widget_class, "win.kill-session", "s",
                                    hv_window_kill_session_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recording", "s",
+                                   hv_window_open_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-recording", "s",
+                                   hv_window_delete_recording_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-section", "section");
   gtk_widget_class_install_action (widget_class, "win.close-tab", NULL,
                                    hv_window_close_tab_action);
@@ -945,6 +1160,7 @@ static void
 hv_window_init (HvWindow *self)
 {
   g_autofree char *accel = NULL;
+  g_autofree char *recordings = NULL;
   GtkEventController *shortcuts;
 
   /* Until hv_window_load_settings() reads the schema's range. */
@@ -980,6 +1196,11 @@ hv_window_init (HvWindow *self)
   /* Shown like a menu's accelerator, in the user's language. */
   accel = gtk_accelerator_get_label (NEW_TERMINAL_KEY, NEW_TERMINAL_MODS);
   gtk_label_set_label (self->new_terminal_accel, accel);
+
+  /* Where the application's tmux server records (hv_tmux_server_set_recorder() without a
+   * folder), read from when the recordings are first shown. */
+  recordings = hv_paths_get_data_subdir ("sessions");
+  hv_recordings_list_set_folder (hv_window_get_recordings_list (self), recordings);
 
   hv_window_section_changed (self);
   hv_window_tabs_changed (self);
@@ -1153,4 +1374,75 @@ hv_window_select_page (HvWindow   *self,
 
   adw_tab_view_set_selected_page (self->tab_view, page);
   gtk_widget_grab_focus (adw_tab_page_get_child (page));
+}
+
+/**
+ * hv_window_find_replay_page:
+ * @self: a #HvWindow
+ * @path: a recording's `.cast` file
+ *
+ * Returns: (transfer none) (nullable): the tab playing @path in this window
+ */
+AdwTabPage *
+hv_window_find_replay_page (HvWindow   *self,
+                            const char *path)
+{
+  int n;
+
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  n = adw_tab_view_get_n_pages (self->tab_view);
+  for (int i = 0; i < n; i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      GtkWidget *child = adw_tab_page_get_child (page);
+
+      if (HV_IS_REPLAY_PAGE (child) &&
+          g_strcmp0 (hv_recording_get_path (hv_replay_page_get_recording (HV_REPLAY_PAGE (child))), path) == 0)
+        return page;
+    }
+  return NULL;
+}
+
+/**
+ * hv_window_open_recording:
+ * @self: a #HvWindow
+ * @recording: a session recording
+ *
+ * Opens a tab playing @recording, selected. Callers make sure no window has one already
+ * (`win.open-recording` does).
+ *
+ * Returns: (transfer none): the new tab
+ */
+AdwTabPage *
+hv_window_open_recording (HvWindow    *self,
+                          HvRecording *recording)
+{
+  const char *prefix;
+  HvReplayPage *replay;
+  AdwTabPage *page;
+  g_autoptr(GIcon) icon = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *tooltip = NULL;
+
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HV_IS_RECORDING (recording), NULL);
+
+  prefix = hv_recordings_list_get_session_prefix (hv_window_get_recordings_list (self));
+  replay = hv_replay_page_new (recording, prefix);
+  page = adw_tab_view_append (self->tab_view, GTK_WIDGET (replay));
+
+  title = hv_replay_page_dup_title (replay);
+  /* Translators: the tooltip of a replay tab: its session, then its file. */
+  tooltip = g_markup_printf_escaped (_("Recording of tmux session %s\n%s"),
+                                     hv_recording_get_title (recording), hv_recording_get_path (recording));
+  icon = g_themed_icon_new ("media-playback-start-symbolic");
+  adw_tab_page_set_title (page, title);
+  adw_tab_page_set_tooltip (page, tooltip);  /* markup */
+  adw_tab_page_set_icon (page, icon);
+  g_object_bind_property (replay, "loading", page, "loading", G_BINDING_SYNC_CREATE);
+
+  hv_window_select_page (self, page);
+  return page;
 }

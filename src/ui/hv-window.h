@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hv-application.h"
+#include "hv-recording.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,10 @@ AdwTabPage   *hv_window_open_session      (HvWindow      *self,
                                            gboolean       select);
 void          hv_window_select_page       (HvWindow      *self,
                                            AdwTabPage    *page);
+
+AdwTabPage   *hv_window_find_replay_page  (HvWindow      *self,
+                                           const char    *path);
+AdwTabPage   *hv_window_open_recording    (HvWindow      *self,
+                                           HvRecording   *recording);
 
 G_END_DECLS

@@ -168,6 +168,135 @@ test_play (void)
   g_string_free (c.log, TRUE);
 }
 
+/* Seeking jumps to a time: forwards the events up to it arrive at once, backwards the view
+ * is cleared and replayed up to it; playing goes on from there, the end finishes. */
+static void
+test_seek (void)
+{
+  g_autofree char *path = write_cast ("hydravisor-agent-20261128T000000Z.cast", cast);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HvRecording) recording = hv_recording_new_for_path (path, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(HvRecordingPlayer) player = NULL;
+  Collected c = { g_string_new (NULL), g_string_new (NULL) };
+
+  g_assert_no_error (error);
+  hv_recording_load_events_async (recording, NULL, store_result, &result);
+  hv_test_wait_result (&result, 10000);
+  events = hv_recording_load_events_finish (recording, result, &error);
+  g_assert_no_error (error);
+
+  player = hv_recording_player_new (events);
+  hv_recording_player_set_max_idle (player, 0.2);
+  g_signal_connect (player, "output", G_CALLBACK (on_output), &c);
+  g_signal_connect (player, "resize", G_CALLBACK (on_resize), &c);
+  g_signal_connect (player, "reset", G_CALLBACK (on_reset), &c);
+
+  /* Forwards, paused: up to the resize, at once, still paused. */
+  hv_recording_player_seek (player, 0.03);
+  g_assert_cmpstr (c.log->str, ==, "$ ls\r\ncafé 日本\r\n[r:100x30]");
+  g_assert_cmpfloat_with_epsilon (hv_recording_player_get_position (player), 0.03, 1e-9);
+  g_assert_false (hv_recording_player_get_playing (player));
+  g_assert_false (hv_recording_player_get_finished (player));
+
+  /* Backwards: cleared, then what came before. */
+  g_string_truncate (c.log, 0);
+  hv_recording_player_seek (player, 0.015);
+  g_assert_cmpstr (c.log->str, ==, "[reset]$ ls\r\n");
+  g_assert_cmpstr (c.output->str, ==, "$ ls\r\n");
+
+  /* Past the end: finished, with everything. */
+  hv_recording_player_seek (player, 99);
+  g_assert_true (hv_recording_player_get_finished (player));
+  g_assert_cmpfloat_with_epsilon (hv_recording_player_get_position (player), 0.23, 1e-9);
+  g_assert_cmpstr (c.output->str, ==, "$ ls\r\ncafé 日本\r\nafter a long pause\r\n");
+
+  /* Playing from a seek goes on from there. */
+  hv_recording_player_seek (player, 0.02);
+  g_assert_false (hv_recording_player_get_finished (player));
+  g_assert_cmpstr (c.output->str, ==, "$ ls\r\ncafé 日本\r\n");
+  hv_recording_player_play (player);
+  HV_TEST_WAIT_FOR (hv_recording_player_get_finished (player), 5000);
+  g_assert_cmpstr (c.output->str, ==, "$ ls\r\ncafé 日本\r\nafter a long pause\r\n");
+
+  g_string_free (c.output, TRUE);
+  g_string_free (c.log, TRUE);
+}
+
+static void
+count_notify (guint *count)
+{
+  (*count)++;
+}
+
+/* A recording still being written grows: reading it again updates the object listed. */
+static void
+test_update_from (void)
+{
+  g_autofree char *path = write_cast ("hydravisor-grow-20261128T000000Z.cast",
+                                      "{\"version\":2,\"width\":80,\"height\":24,\"timestamp\":1795891200,\"title\":\"grow\"}\n"
+                                      "[1.5, \"o\", \"a\"]\n");
+  g_autoptr(HvRecording) listed = hv_recording_new_for_path (path, NULL);
+  g_autoptr(HvRecording) fresh = NULL;
+  guint notified = 0;
+
+  g_assert_nonnull (listed);
+  g_assert_cmpfloat_with_epsilon (hv_recording_get_duration (listed), 1.5, 1e-9);
+  g_signal_connect_swapped (listed, "notify::duration", G_CALLBACK (count_notify), &notified);
+
+  /* Nothing new: no change. */
+  fresh = hv_recording_new_for_path (path, NULL);
+  g_assert_false (hv_recording_update_from (listed, fresh));
+  g_assert_cmpuint (notified, ==, 0);
+  g_clear_object (&fresh);
+
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"version\":2,\"width\":80,\"height\":24,\"timestamp\":1795891200,\"title\":\"grow\"}\n"
+                                      "[1.5, \"o\", \"a\"]\n"
+                                      "[9.25, \"o\", \"b\"]\n", -1, NULL));
+  fresh = hv_recording_new_for_path (path, NULL);
+  g_assert_true (hv_recording_update_from (listed, fresh));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpfloat_with_epsilon (hv_recording_get_duration (listed), 9.25, 1e-9);
+  g_assert_cmpuint (hv_recording_get_size (listed), ==, hv_recording_get_size (fresh));
+}
+
+/* Deleting a recording takes its .jsonl twin and its scrollback archives, and nothing of
+ * the recordings next to it, even those whose names start the same. */
+static void
+test_delete_files (void)
+{
+  g_autofree char *cast_path = write_cast ("hydravisor-a-20261128T000000Z.cast", cast);
+  g_autofree char *jsonl = write_cast ("hydravisor-a-20261128T000000Z.jsonl", "{}\n");
+  g_autofree char *scroll1 = write_cast ("hydravisor-a-20261128T000000Z-scrollback-%1.txt", "x\n");
+  g_autofree char *scroll2 = write_cast ("hydravisor-a-20261128T000000Z-scrollback-%2.txt", "y\n");
+  g_autofree char *second = write_cast ("hydravisor-a-20261128T000000Z-2.cast", cast);
+  g_autofree char *second_jsonl = write_cast ("hydravisor-a-20261128T000000Z-2.jsonl", "{}\n");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hv_recording_delete_files_async (cast_path, NULL, store_result, &result);
+  hv_test_wait_result (&result, 10000);
+  g_assert_true (hv_recording_delete_files_finish (result, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (g_file_test (cast_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (jsonl, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (scroll1, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (scroll2, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (second, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (second_jsonl, G_FILE_TEST_EXISTS));
+
+  /* Gone already: an error that says which file. */
+  g_clear_object (&result);
+  hv_recording_delete_files_async (cast_path, NULL, store_result, &result);
+  hv_test_wait_result (&result, 10000);
+  g_assert_false (hv_recording_delete_files_finish (result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, cast_path));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +306,9 @@ main (int   argc,
   g_test_add_func ("/recording/list", test_list);
   g_test_add_func ("/recording/list-missing-folder", test_list_missing_folder);
   g_test_add_func ("/recording/play", test_play);
+  g_test_add_func ("/recording/seek", test_seek);
+  g_test_add_func ("/recording/update-from", test_update_from);
+  g_test_add_func ("/recording/delete-files", test_delete_files);
 
   return g_test_run ();
 }

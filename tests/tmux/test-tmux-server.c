@@ -292,22 +292,7 @@ test_records_from_creation (Fixture       *f,
   HV_TEST_WAIT_FOR (hv_tmux_server_lookup_session (f->server, name) != NULL &&
                     hv_tmux_session_get_recording (hv_tmux_server_lookup_session (f->server, name)), 5000);
 
-  /* The program ends (cat reads end of file): the scrollback is archived as plain text
-   * beside the recording and the session closes. */
-  {
-    const char *eof[] = { "C-d", NULL };
-    g_autoptr(GAsyncResult) sent = NULL;
-    g_autofree char *archive = NULL;
-    g_autofree char *text = NULL;
 
-    hv_tmux_server_send_keys_async (f->server, name, eof, NULL, store_result, &sent);
-    hv_test_wait_result (&sent, 10000);
-    g_free (hv_tmux_server_command_finish (f->server, sent, NULL));
-    HV_TEST_WAIT_FOR ((archive = find_suffix (dir, "-scrollback-%0.txt")) != NULL, 5000);
-    HV_TEST_WAIT_FOR (hv_tmux_server_lookup_session (f->server, name) == NULL, 5000);
-    g_assert_true (g_file_get_contents (archive, &text, NULL, NULL));
-    g_assert_true (g_str_has_prefix (text, "first words\n"));
-  }
 }
 
 /* Names are validated before anything reaches tmux or a shell. */
