@@ -233,8 +233,19 @@ run_session (HvCliContext  *ctx,
     return session_attach (server, name);
   if (g_str_equal (action, "kill"))
     {
-      const char *args[] = { "kill-session", "-t", target, NULL };
-      return run_tmux (server, _("session kill"), name, args, FALSE);
+      g_auto(GStrv) kill_argv = hv_tmux_server_kill_argv (server, name);
+      g_autoptr(GError) error = NULL;
+
+      if (!hv_host_command_run_sync ((const char * const *) kill_argv, NULL, NULL, NULL, NULL, &error))
+        {
+          g_autofree char *why = NULL;
+
+          if (strstr (error->message, "can't find") || strstr (error->message, "no server running") ||
+              strstr (error->message, "error connecting"))
+            why = g_strdup_printf (_("there is no session “%s” (see “hydravisor session list”)"), argv[2]);
+          return hv_cli_fail (_("session kill"), why ? why : error->message);
+        }
+      return HV_CLI_EXIT_OK;
     }
   if (g_str_equal (action, "capture"))
     {

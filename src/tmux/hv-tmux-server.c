@@ -284,6 +284,24 @@ command_done (GObject      *source,
 }
 
 static void
+run_argv (HvTmuxServer        *self,
+          gpointer             source_tag,
+          const char          *name,
+          const char * const  *argv,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CommandData *data = g_new0 (CommandData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  data->name = g_strdup (name);
+  g_task_set_task_data (task, data, (GDestroyNotify) command_data_free);
+  hv_host_command_run_async (argv, NULL, cancellable, command_done, g_steal_pointer (&task));
+}
+
+static void
 run_command (HvTmuxServer        *self,
              gpointer             source_tag,
              const char          *name,
@@ -292,14 +310,9 @@ run_command (HvTmuxServer        *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_auto(GStrv) argv = hv_tmux_server_build_argv (self, args);
-  CommandData *data = g_new0 (CommandData, 1);
 
-  g_task_set_source_tag (task, source_tag);
-  data->name = g_strdup (name);
-  g_task_set_task_data (task, data, (GDestroyNotify) command_data_free);
-  hv_host_command_run_async ((const char * const *) argv, NULL, cancellable, command_done, g_steal_pointer (&task));
+  run_argv (self, source_tag, name, (const char * const *) argv, cancellable, callback, user_data);
 }
 
 /**
@@ -332,11 +345,59 @@ hv_tmux_server_kill_session_async (HvTmuxServer        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autofree char *target = target_for (name, FALSE);
+  g_auto(GStrv) argv = NULL;
 
   g_return_if_fail (HV_IS_TMUX_SERVER (self) && name != NULL);
-  RUN (self, hv_tmux_server_kill_session_async, name, cancellable, callback, user_data,
-       "kill-session", "-t", target);
+
+  argv = hv_tmux_server_kill_argv (self, name);
+  run_argv (self, hv_tmux_server_kill_session_async, name, (const char * const *) argv,
+            cancellable, callback, user_data);
+}
+
+/**
+ * hv_tmux_server_kill_argv:
+ *
+ * The tmux command that ends session @name. While sessions are recorded, the same tmux
+ * invocation first saves the whole scrollback of its active pane as plain text beside the
+ * recordings (`NAME-TIMESTAMP-scrollback.txt`), so what was on screen survives the kill.
+ *
+ * Returns: (transfer full): the argv
+ */
+char **
+hv_tmux_server_kill_argv (HvTmuxServer *self,
+                          const char   *name)
+{
+  g_autofree char *session = target_for (name, FALSE);
+  g_autofree char *pane = target_for (name, TRUE);
+  g_autofree char *buffer = g_strdup_printf ("hydravisor-archive-%s", name);
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (HV_IS_TMUX_SERVER (self) && name != NULL, NULL);
+
+  /* tmux expands '#' (formats) and '%' (strftime) in paths: skip a folder that has them. */
+  if (self->recorder_path != NULL && self->recordings_dir != NULL && strpbrk (self->recordings_dir, "#%") == NULL &&
+      hv_paths_ensure_dir (self->recordings_dir, NULL))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+      g_autofree char *leaf = g_strdup_printf ("%s-%s-scrollback.txt", name, stamp);
+
+      path = g_build_filename (self->recordings_dir, leaf, NULL);
+    }
+
+  if (path != NULL)
+    {
+      const char *args[] = { "capture-pane", "-J", "-S", "-", "-b", buffer, "-t", pane, tmux_separator,
+                             "save-buffer", "-b", buffer, path, tmux_separator,
+                             "delete-buffer", "-b", buffer, tmux_separator,
+                             "kill-session", "-t", session, NULL };
+      return hv_tmux_server_build_argv (self, args);
+    }
+  else
+    {
+      const char *args[] = { "kill-session", "-t", session, NULL };
+      return hv_tmux_server_build_argv (self, args);
+    }
 }
 
 /**

@@ -140,6 +140,8 @@ GPtrArray    *hv_tmux_server_list_sync        (HvTmuxServer        *self,
 char         *hv_tmux_server_run_sync         (HvTmuxServer        *self,
                                                const char * const  *args,
                                                GError             **error);
+char        **hv_tmux_server_kill_argv        (HvTmuxServer        *self,
+                                               const char          *name);
 char        **hv_tmux_server_new_session_argv (HvTmuxServer        *self,
                                                const char          *name,
                                                const char * const  *command,

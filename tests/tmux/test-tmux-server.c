@@ -292,6 +292,25 @@ test_records_from_creation (Fixture       *f,
   HV_TEST_WAIT_FOR (hv_tmux_server_lookup_session (f->server, name) != NULL &&
                     hv_tmux_session_get_recording (hv_tmux_server_lookup_session (f->server, name)), 5000);
 
+  /* Killing a recorded session saves its scrollback as plain text first. */
+  {
+    g_autoptr(GAsyncResult) killed = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *archive = NULL;
+    g_autofree char *text = NULL;
+
+    hv_tmux_server_kill_session_async (f->server, name, NULL, store_result, &killed);
+    hv_test_wait_result (&killed, 10000);
+    g_free (hv_tmux_server_command_finish (f->server, killed, &error));
+    g_assert_no_error (error);
+    archive = find_suffix (dir, "-scrollback.txt");
+    g_assert_nonnull (archive);
+    g_assert_true (g_str_has_prefix (strrchr (archive, '/') + 1, "hydravisor-recorded-"));
+    g_assert_true (g_file_get_contents (archive, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "first words\n"));
+    HV_TEST_WAIT_FOR (hv_tmux_server_lookup_session (f->server, name) == NULL, 5000);
+  }
+
 
 }
 
