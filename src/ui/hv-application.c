@@ -329,7 +329,8 @@ static const struct {
   const char *action;
   const char *accels[2];
 } app_accels[] = {
-  { "app.new-window", { "<Primary><Shift>n", NULL } },
+  /* Ctrl+Shift+N is New Chat. */
+  { "app.new-window", { "<Primary><Alt>n", NULL } },
   { "app.preferences", { "<Primary>comma", NULL } },
   { "app.shortcuts", { "<Primary>question", NULL } },
   { "app.quit", { "<Primary>q", NULL } },

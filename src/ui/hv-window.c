@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 
 #include "hv-application-private.h"
+#include "hv-chat-page.h"
+#include "hv-models-page.h"
 #include "hv-paths.h"
 #include "hv-recording-row-private.h"
 #include "hv-replay-page.h"
@@ -26,6 +28,7 @@ struct _HvWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *new_terminal_accel;
+  GtkLabel             *new_chat_accel;
   GtkPaned             *paned;
   AdwViewStack         *sections;
   AdwWindowTitle       *section_title;
@@ -47,13 +50,14 @@ static GParamSpec *properties[N_PROPS];
 
 #define NEW_TERMINAL_KEY  GDK_KEY_t
 #define NEW_TERMINAL_MODS (GDK_CONTROL_MASK | GDK_SHIFT_MASK)
+#define NEW_CHAT_KEY      GDK_KEY_n
+#define NEW_CHAT_MODS     (GDK_CONTROL_MASK | GDK_SHIFT_MASK)
 
 /* The "New …" actions still disabled until their backends land; the buttons'
  * tooltips tell the user which part brings each one. */
 static const char * const new_item_actions[] = {
   "win.new-vm",
   "win.new-container",
-  "win.new-chat",
 };
 
 /* Taken in the capture phase, before a terminal sends the keys to its program. */
@@ -63,6 +67,7 @@ static const struct {
   const char *target;
 } window_shortcuts[] = {
   { "<Control><Shift>t", "win.new-terminal", NULL },
+  { "<Control><Shift>n", "win.new-chat", NULL },
   { "<Control><Shift>w", "win.close-tab", NULL },
   { "<Control>1", "win.show-section", "'vms'" },
   { "<Control>2", "win.show-section", "'containers'" },
@@ -641,6 +646,14 @@ hv_window_new_terminal_action (GtkWidget  *widget,
 }
 
 static void
+hv_window_new_chat_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  hv_chat_page_open_new (HV_WINDOW (widget), NULL);
+}
+
+static void
 hv_window_open_session_action (GtkWidget  *widget,
                                const char *action_name,
                                GVariant   *parameter)
@@ -1119,6 +1132,7 @@ hv_window_class_init (HvWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hv-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HvWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, new_terminal_accel);
+  gtk_widget_class_bind_template_child (widget_class, HvWindow, new_chat_accel);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, sections);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, section_title);
@@ -1135,12 +1149,15 @@ hv_window_class_init (HvWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, hv_window_selected_page_changed);
 
   g_type_ensure (HV_TYPE_SESSIONS_LIST);
+  g_type_ensure (HV_TYPE_MODELS_PAGE);
 
   for (guint i = 0; i < G_N_ELEMENTS (new_item_actions); i++)
     gtk_widget_class_install_action (widget_class, new_item_actions[i], NULL,
                                      hv_window_new_item_action);
   gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL,
                                    hv_window_new_terminal_action);
+  gtk_widget_class_install_action (widget_class, "win.new-chat", NULL,
+                                   hv_window_new_chat_action);
   gtk_widget_class_install_action (widget_class, "win.open-session", "s",
                                    hv_window_open_session_action);
   gtk_widget_class_install_action (widget_class, "win.kill-session", "s",
@@ -1196,6 +1213,9 @@ hv_window_init (HvWindow *self)
   /* Shown like a menu's accelerator, in the user's language. */
   accel = gtk_accelerator_get_label (NEW_TERMINAL_KEY, NEW_TERMINAL_MODS);
   gtk_label_set_label (self->new_terminal_accel, accel);
+  g_clear_pointer (&accel, g_free);
+  accel = gtk_accelerator_get_label (NEW_CHAT_KEY, NEW_CHAT_MODS);
+  gtk_label_set_label (self->new_chat_accel, accel);
 
   /* Where the application's tmux server records (hv_tmux_server_set_recorder() without a
    * folder), read from when the recordings are first shown. */

@@ -20,6 +20,38 @@ static const char * const reply_tokens[] = {
 static const char * const thinking_tokens[] = { "Let", " me", " think", " about", " 日本", "." };
 static const char * const answer_tokens[] = { "The", " answer", " is", " 42", "." };
 
+/* A reply as models write them: headings, emphasis, inline code, a link, lists, a quote and
+ * fenced code, cut into words (each with the spaces before it) and runs of newlines. */
+static const char markdown_reply[] =
+  "## Setting up a sandbox\n\n"
+  "Here is **how** to run an *agent* with `hydravisor`, step by step. The [documentation](https://example.org/docs) "
+  "has more on each part.\n\n"
+  "1. Create the virtual machine:\n"
+  "   ```sh\n"
+  "   hydravisor vm create --cpu 2 --ram 4GB agent-1\n"
+  "   ```\n"
+  "2. Start the agent in a terminal.\n"
+  "3. Watch what it does, or replay it later.\n\n"
+  "- Recordings are kept per session\n"
+  "- Keys live in the `Secret Service`\n\n"
+  "> Tip: a session keeps running when its tab closes.\n\n"
+  "```python\n"
+  "def main():\n"
+  "    for step in range(3):\n"
+  "        print(f\"step {step}\")\n"
+  "    return 0\n"
+  "```\n\n";
+
+/* The end of the token at @p: a run of newlines, or spaces and a word. */
+static const char *
+markdown_token_end (const char *p)
+{
+  if (*p == '\n')
+    return p + strspn (p, "\n");
+  p += strspn (p, " ");
+  return p + strcspn (p, " \n");
+}
+
 typedef struct {
   const char *name;
   const char *modified_at;
@@ -62,6 +94,7 @@ typedef enum {
   STREAM_SCRIPT,   /* pieces prepared in advance */
   STREAM_BENCH,    /* n_tokens "tN " as fast as they are written */
   STREAM_PACED,    /* n_tokens stamped with the time they are sent */
+  STREAM_MARKDOWN, /* n_tokens of markdown_reply, again and again */
 } StreamKind;
 
 typedef struct {
@@ -71,6 +104,7 @@ typedef struct {
   GPtrArray *pieces;           /* GBytes, each sent as one HTTP chunk */
   guint next;
   guint n_tokens;
+  guint markdown_n_tokens;
   char *model;
   guint first_delay_ms;
   guint delay_ms;
@@ -79,10 +113,33 @@ typedef struct {
   gboolean ended;
 } Stream;
 
+/* Timers and idles go to the thread-default main context, the server's, which is not the
+ * global default when the server runs in a thread of its own. */
+static guint
+add_source (guint       delay_ms,
+            GSourceFunc func,
+            gpointer    data)
+{
+  g_autoptr(GSource) source = delay_ms > 0 ? g_timeout_source_new (delay_ms) : g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, NULL);
+  return g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+static void
+remove_source (guint id)
+{
+  GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), id);
+
+  if (source != NULL)
+    g_source_destroy (source);
+}
+
 static void
 stream_free (Stream *stream)
 {
-  g_clear_handle_id (&stream->source_id, g_source_remove);
+  g_clear_handle_id (&stream->source_id, remove_source);
   if (stream->fake != NULL)
     stream->fake->streams = g_list_remove (stream->fake->streams, stream);
   g_clear_pointer (&stream->pieces, g_ptr_array_unref);
@@ -380,6 +437,21 @@ next_piece (Stream *stream)
         return g_bytes_ref (g_ptr_array_index (stream->pieces, stream->next++));
       return NULL;
 
+    case STREAM_MARKDOWN:
+      if (stream->next < stream->n_tokens)
+        {
+          const char *start = markdown_reply;
+          g_autofree char *token = NULL;
+
+          for (guint i = stream->next++ % stream->markdown_n_tokens; i > 0; i--)
+            start = markdown_token_end (start);
+          token = g_strndup (start, markdown_token_end (start) - start);
+          return chunk_line (stream->model, FALSE, token, NULL);
+        }
+      if (stream->next++ == stream->n_tokens)
+        return final_line (stream->model, FALSE);
+      return NULL;
+
     case STREAM_BENCH:
     case STREAM_PACED:
       if (stream->next < stream->n_tokens)
@@ -441,13 +513,13 @@ on_wrote_chunk (SoupServerMessage *msg,
   if (stream->ended || stream->source_id != 0)
     return;
   if (stream->delay_ms > 0)
-    stream->source_id = g_timeout_add (stream->delay_ms, send_next, stream);
+    stream->source_id = add_source (stream->delay_ms, send_next, stream);
   else if (stream->fake->burst)
     send_next (stream);
   else
     /* From the main loop, not from inside libsoup's write: one piece per iteration, so that
      * a client in the same process is measured alone. */
-    stream->source_id = g_idle_add_full (G_PRIORITY_DEFAULT, send_next, stream, NULL);
+    stream->source_id = add_source (0, send_next, stream);
 }
 
 static void
@@ -462,7 +534,7 @@ on_disconnected (SoupServerMessage *msg,
   stream->ended = TRUE;
   stream->fake->n_streaming--;
   stream->fake->n_disconnected++;
-  g_clear_handle_id (&stream->source_id, g_source_remove);
+  g_clear_handle_id (&stream->source_id, remove_source);
 }
 
 static void
@@ -494,7 +566,7 @@ start_stream (HvFakeOllama      *self,
   soup_server_message_pause (msg);
 
   if (stream->first_delay_ms > 0)
-    stream->source_id = g_timeout_add (stream->first_delay_ms, send_next, stream);
+    stream->source_id = add_source (stream->first_delay_ms, send_next, stream);
   else
     send_next (stream);
 }
@@ -532,6 +604,13 @@ handle_reply (HvFakeOllama      *self,
     {
       stream->kind = STREAM_BENCH;
       stream->n_tokens = n;
+    }
+  else if (sscanf (model, "markdown-%u", &n) == 1 && g_str_has_prefix (model, "markdown-"))
+    {
+      stream->kind = STREAM_MARKDOWN;
+      stream->n_tokens = n;
+      for (const char *p = markdown_reply; *p != '\0'; p = markdown_token_end (p))
+        stream->markdown_n_tokens++;
     }
   else if (sscanf (model, "paced-%u-%u", &n, &interval) == 2 && g_str_has_prefix (model, "paced-"))
     {
@@ -613,7 +692,8 @@ is_scenario (const char *model)
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     if (g_str_equal (model, scenarios[i]))
       return TRUE;
-  return g_str_has_prefix (model, "bench-") || g_str_has_prefix (model, "paced-");
+  return g_str_has_prefix (model, "bench-") || g_str_has_prefix (model, "paced-") ||
+         g_str_has_prefix (model, "markdown-");
 }
 
 static const char *
@@ -970,7 +1050,7 @@ hv_fake_ollama_free (HvFakeOllama *self)
     {
       Stream *stream = l->data;
 
-      g_clear_handle_id (&stream->source_id, g_source_remove);
+      g_clear_handle_id (&stream->source_id, remove_source);
       stream->ended = TRUE;
       stream->fake = NULL;
     }

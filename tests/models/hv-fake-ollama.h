@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  *   "http-500"         HTTP 500 {"error": "llama runner process has terminated: signal: killed"}
  *   "bench-N"          N tokens "tN " as fast as the client reads them
  *   "paced-N-U"        N tokens, one every U µs, each "<g_get_monotonic_time() when sent> "
+ *   "markdown-N"       N tokens of a Markdown reply (headings, lists, code, …), repeated, as
+ *                      fast as the client reads them
  *   anything else      HTTP 404 {"error": "model \"NAME\" not found, try pulling it first"}
  *
  * /api/pull knows "tinyllama" (and the installed models); any other name fails after

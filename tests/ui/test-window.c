@@ -115,7 +115,7 @@ test_window_contents (void)
     { "models", "Models" },
     { "sessions", "Sessions" },
   };
-  const char *new_actions[] = { "win.new-vm", "win.new-container", "win.new-chat" };
+  const char *new_actions[] = { "win.new-vm", "win.new-container" };
   HvWindow *window;
   AdwViewStack *stack;
   AdwTabView *tab_view;
@@ -159,14 +159,15 @@ test_window_contents (void)
       g_assert_false (gtk_widget_get_sensitive (button));
       g_assert_nonnull (gtk_widget_get_tooltip_text (button));
     }
-  /* New Terminal works: tmux sessions are there. */
-  {
-    GtkWidget *button = find_actionable (GTK_WIDGET (window), "win.new-terminal");
+  /* New Terminal works: tmux sessions are there; so does New Chat. */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *button = find_actionable (GTK_WIDGET (window), i == 0 ? "win.new-terminal" : "win.new-chat");
 
-    g_assert_nonnull (button);
-    g_assert_true (gtk_widget_get_sensitive (button));
-    g_assert_nonnull (gtk_widget_get_tooltip_text (button));
-  }
+      g_assert_nonnull (button);
+      g_assert_true (gtk_widget_get_sensitive (button));
+      g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+    }
 
   save_screenshot (GTK_WIDGET (window), "ui-window.png");
 }
