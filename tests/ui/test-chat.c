@@ -23,6 +23,7 @@
 #include "hv-pull-dialog.h"
 #include "hv-saved-chat-row.h"
 #include "hv-test-fixture.h"
+#include "hv-ui-test.h"
 #include "hv-window.h"
 
 /* The reply of the installed models, and what Ollama's docs say about its speed. */
@@ -171,28 +172,6 @@ wait_ms (guint ms)
   HV_TEST_WAIT_FOR (g_get_monotonic_time () >= end, ms + 1000);
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("HV_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* Light, then dark. */
 static void
@@ -202,10 +181,10 @@ save_screenshots (const char *name)
   g_autofree char *dark = g_strconcat (name, "-dark.png", NULL);
 
   wait_frames (3);
-  save_screenshot (GTK_WIDGET (main_window), light);
+  hv_ui_test_save_screenshot (GTK_WIDGET (main_window), light);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   wait_frames (3);
-  save_screenshot (GTK_WIDGET (main_window), dark);
+  hv_ui_test_save_screenshot (GTK_WIDGET (main_window), dark);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   wait_frames (2);
 }
@@ -836,7 +815,7 @@ test_pull (void)
   g_assert_nonnull (strstr (hv_pull_dialog_get_error (dialog), "file does not exist"));
   g_assert_true (find_toplevel (HV_TYPE_PULL_DIALOG) == GTK_WINDOW (dialog));
   wait_frames (3);
-  save_screenshot (GTK_WIDGET (dialog), "ui-pull-error.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (dialog), "ui-pull-error.png");
 
   hv_pull_dialog_set_model_name (dialog, "tinyllama");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pull.start", NULL));
@@ -879,7 +858,7 @@ test_details (void)
   /* The crossfade from the spinner. */
   wait_ms (400);
   wait_frames (3);
-  save_screenshot (GTK_WIDGET (details), "ui-model-details.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (details), "ui-model-details.png");
   gtk_window_destroy (GTK_WINDOW (details));
 }
 

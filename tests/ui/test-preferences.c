@@ -10,6 +10,7 @@
 #include "hv-config.h"
 #include "hv-preferences-window.h"
 #include "hv-test-fixture.h"
+#include "hv-ui-test.h"
 #include "hv-window.h"
 
 /* What a person might have written by hand; every byte but the edited value must survive. */
@@ -129,28 +130,6 @@ find_shown_label (GtkWidget  *widget,
   return NULL;
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("HV_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static void
 wait_frames (GtkWidget *widget,
@@ -383,7 +362,7 @@ test_broken_file_toast (void)
 
   /* Once the toast has slid in. */
   HV_TEST_WAIT_FOR (g_get_monotonic_time () > toast_shown_at + 500 * 1000, 1000);
-  save_screenshot (in_main.window, "ui-config-error-toast.png");
+  hv_ui_test_save_screenshot (in_main.window, "ui-config-error-toast.png");
 
   /* The toast is one line; its Details button tells the whole story. */
   g_assert_true (gtk_widget_activate_action (label, "app.show-config-errors", NULL));
@@ -392,7 +371,7 @@ test_broken_file_toast (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "config.toml:2:7: "));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "defaults.cpu"));
   wait_frames (GTK_WIDGET (dialog), 3);
-  save_screenshot (GTK_WIDGET (dialog), "ui-config-errors-dialog.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (dialog), "ui-config-errors-dialog.png");
   gtk_window_close (GTK_WINDOW (dialog));
   HV_TEST_WAIT_FOR (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL, 5000);
 }
@@ -421,10 +400,10 @@ test_fixed_file_and_environment (void)
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (window), width, 1040);
   wait_frames (GTK_WIDGET (window), 3);
-  save_screenshot (GTK_WIDGET (window), "ui-preferences-configuration.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (window), "ui-preferences-configuration.png");
   g_settings_set_string (hv_application_get_settings (app), "color-scheme", "dark");
   wait_frames (GTK_WIDGET (window), 3);
-  save_screenshot (GTK_WIDGET (window), "ui-preferences-configuration-dark.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (window), "ui-preferences-configuration-dark.png");
   g_settings_reset (hv_application_get_settings (app), "color-scheme");
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
 

@@ -12,6 +12,7 @@
 #include "hv-sessions-list.h"
 #include "hv-terminal-page.h"
 #include "hv-test-fixture.h"
+#include "hv-ui-test.h"
 #include "hv-window.h"
 
 static HvApplication *app;
@@ -224,28 +225,6 @@ wait_ms (guint ms)
   HV_TEST_WAIT_FOR (g_get_monotonic_time () >= end, ms + 1000);
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("HV_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static gboolean
 window_mapped (gpointer data)
@@ -301,11 +280,11 @@ test_restore (void)
   /* The content area's crossfade from its empty state. */
   wait_ms (500);
   wait_frames (GTK_WIDGET (main_window), 3);
-  save_screenshot (GTK_WIDGET (main_window), "ui-terminal-tabs.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (main_window), "ui-terminal-tabs.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   wait_frames (GTK_WIDGET (main_window), 3);
-  save_screenshot (GTK_WIDGET (main_window), "ui-terminal-tabs-dark.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (main_window), "ui-terminal-tabs-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   wait_frames (GTK_WIDGET (main_window), 2);
 }
@@ -471,7 +450,7 @@ test_close_detach (void)
   g_assert_true (row_says ("term-1", HV_SESSION_STATE_ATTACHED_HERE, "Attached here"));
   wait_ms (500);
   wait_frames (GTK_WIDGET (main_window), 3);
-  save_screenshot (GTK_WIDGET (main_window), "ui-terminal-sessions.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (main_window), "ui-terminal-sessions.png");
 
   /* Activating the row brings the tab back, attached, with what the session showed. */
   row = session_row ("a");

@@ -6,6 +6,7 @@
 
 #include "hv-application.h"
 #include "hv-test-fixture.h"
+#include "hv-ui-test.h"
 #include "hv-window.h"
 
 static HvApplication *app;
@@ -32,28 +33,6 @@ main_window (void)
   return HV_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("HV_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* The widget a person clicks for @action, wherever it is (popovers included). */
 static GtkWidget *
@@ -169,7 +148,7 @@ test_window_contents (void)
       g_assert_nonnull (gtk_widget_get_tooltip_text (button));
     }
 
-  save_screenshot (GTK_WIDGET (window), "ui-window.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (window), "ui-window.png");
 }
 
 static void
@@ -232,7 +211,7 @@ test_shortcuts (void)
   g_assert_true (hv_test_wait_for (shortcuts_shown, NULL, 10000));
   shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
-  save_screenshot (GTK_WIDGET (shortcuts), "ui-shortcuts.png");
+  hv_ui_test_save_screenshot (GTK_WIDGET (shortcuts), "ui-shortcuts.png");
   gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
 }
 
