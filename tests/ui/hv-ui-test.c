@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include "hv-test-fixture.h"
 #include "hv-ui-test.h"
 
 void
@@ -24,4 +25,20 @@ hv_ui_test_save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir ? dir : ".", name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+void
+hv_ui_test_wait_frames (GtkWidget *widget,
+                        guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+      /* An idle window draws one frame per request. */
+      gtk_widget_queue_draw (widget);
+      HV_TEST_WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frame, 5000);
+    }
 }

@@ -11,4 +11,8 @@ G_BEGIN_DECLS
 void hv_ui_test_save_screenshot (GtkWidget  *widget,
                                  const char *name);
 
+/* Iterates the main loop until @widget's window has drawn @n more frames. */
+void hv_ui_test_wait_frames     (GtkWidget  *widget,
+                                 guint       n);
+
 G_END_DECLS

@@ -131,20 +131,6 @@ find_shown_label (GtkWidget  *widget,
 }
 
 
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 frame = gdk_frame_clock_get_frame_counter (clock);
-
-      gtk_widget_queue_draw (widget);
-      HV_TEST_WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frame, 5000);
-    }
-}
 
 static gboolean
 preferences_shown (gpointer data)
@@ -370,7 +356,7 @@ test_broken_file_toast (void)
   dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "config.toml:2:7: "));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "defaults.cpu"));
-  wait_frames (GTK_WIDGET (dialog), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (dialog), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (dialog), "ui-config-errors-dialog.png");
   gtk_window_close (GTK_WINDOW (dialog));
   HV_TEST_WAIT_FOR (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL, 5000);
@@ -399,10 +385,10 @@ test_fixed_file_and_environment (void)
   /* Tall enough to show the whole page. */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (window), width, 1040);
-  wait_frames (GTK_WIDGET (window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (window), "ui-preferences-configuration.png");
   g_settings_set_string (hv_application_get_settings (app), "color-scheme", "dark");
-  wait_frames (GTK_WIDGET (window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (window), "ui-preferences-configuration-dark.png");
   g_settings_reset (hv_application_get_settings (app), "color-scheme");
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);

@@ -203,20 +203,6 @@ replay_shows (const char *text)
   return contents != NULL && strstr (contents, text) != NULL;
 }
 
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 frame = gdk_frame_clock_get_frame_counter (clock);
-
-      gtk_widget_queue_draw (widget);
-      HV_TEST_WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frame, 5000);
-    }
-}
 
 static void
 wait_ms (guint ms)
@@ -234,13 +220,13 @@ save_screenshots (const char *name)
   g_autofree char *light = g_strdup_printf ("%s.png", name);
   g_autofree char *dark = g_strdup_printf ("%s-dark.png", name);
 
-  wait_frames (GTK_WIDGET (main_window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (main_window), light);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_frames (GTK_WIDGET (main_window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (main_window), dark);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  wait_frames (GTK_WIDGET (main_window), 2);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 2);
 }
 
 static gboolean
@@ -317,7 +303,7 @@ test_replay (void)
   g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (replay)));
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), ==, "replay.toggle");
   /* The recorded resize, kept through the window's layout. */
-  wait_frames (GTK_WIDGET (main_window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 3);
   g_assert_cmpint (vte_terminal_get_column_count (terminal), ==, 100);
   g_assert_cmpint (vte_terminal_get_row_count (terminal), ==, 30);
   g_assert_true (hv_replay_page_get_playing (replay));

@@ -200,21 +200,6 @@ message_dialog (void)
   return ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 }
 
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-
-  /* An idle window draws one frame per request. */
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 frame = gdk_frame_clock_get_frame_counter (clock);
-
-      gtk_widget_queue_draw (widget);
-      HV_TEST_WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frame, 5000);
-    }
-}
 
 /* Lets animations (a closing tab) finish before a screenshot. */
 static void
@@ -279,14 +264,14 @@ test_restore (void)
   HV_TEST_WAIT_FOR (terminal_shows ("a", "ready-a"), 5000);
   /* The content area's crossfade from its empty state. */
   wait_ms (500);
-  wait_frames (GTK_WIDGET (main_window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (main_window), "ui-terminal-tabs.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_frames (GTK_WIDGET (main_window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (main_window), "ui-terminal-tabs-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  wait_frames (GTK_WIDGET (main_window), 2);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 2);
 }
 
 /* A background tab that prints is marked, and the mark goes when it is selected. */
@@ -303,9 +288,9 @@ test_activity (void)
   /* Seen once, then hidden: nothing new in it yet. */
   adw_tab_view_set_selected_page (tab_view (), b);
   g_assert_false (adw_tab_page_get_needs_attention (b));
-  wait_frames (GTK_WIDGET (main_window), 2);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 2);
   adw_tab_view_set_selected_page (tab_view (), a);
-  wait_frames (GTK_WIDGET (main_window), 2);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 2);
   g_assert_false (adw_tab_page_get_needs_attention (b));
 
   tmux_type ("hydravisor-b", "printf 'hv-%s\\n' activity");
@@ -449,7 +434,7 @@ test_close_detach (void)
   HV_TEST_WAIT_FOR (row_says ("a", HV_SESSION_STATE_DETACHED, "Detached"), 5000);
   g_assert_true (row_says ("term-1", HV_SESSION_STATE_ATTACHED_HERE, "Attached here"));
   wait_ms (500);
-  wait_frames (GTK_WIDGET (main_window), 3);
+  hv_ui_test_wait_frames (GTK_WIDGET (main_window), 3);
   hv_ui_test_save_screenshot (GTK_WIDGET (main_window), "ui-terminal-sessions.png");
 
   /* Activating the row brings the tab back, attached, with what the session showed. */
