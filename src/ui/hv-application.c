@@ -572,6 +572,11 @@ hv_application_first_paint (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, hv_application_first_paint, self);
   hv_application_follow_tmux (self);
+
+  /* Only X11 window managers read the icon from the window (others take it from the
+   * desktop file). Setting it renders the SVG at several sizes through librsvg, which
+   * would delay the first frame by about a fifth. */
+  gtk_window_set_default_icon_name (APP_ID);
 }
 
 static void
@@ -641,8 +646,6 @@ hv_application_startup (GApplication *app)
                            G_CALLBACK (hv_application_apply_color_scheme), self,
                            G_CONNECT_SWAPPED);
   hv_application_apply_color_scheme (self);
-
-  gtk_window_set_default_icon_name (APP_ID);
 }
 
 static void
