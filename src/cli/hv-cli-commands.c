@@ -17,6 +17,7 @@ hv_cli_register_all (void)
       _hv_cli_register_record ();
       _hv_cli_register_models ();
       _hv_cli_register_chat ();
+      _hv_cli_register_vm ();
       g_once_init_leave (&registered, 1);
     }
 }

@@ -20,6 +20,7 @@ struct _HvApplication
   GPtrArray      *error_toasts;   /* AdwToast*, shown and not yet dismissed */
 
   HvTmuxServer   *tmux_server;
+  HvVmManager    *vm_manager;
   GCancellable   *cancellable;
   GHashTable     *expected_sessions;  /* session name → HvWindow* that asked for it */
   gboolean        sessions_listed;    /* the first listing of the server is in the model */
@@ -572,6 +573,8 @@ hv_application_first_paint (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, hv_application_first_paint, self);
   hv_application_follow_tmux (self);
+  /* Connecting lists the VMs of every connection, also after the first frame. */
+  hv_vm_manager_connect_all (self->vm_manager);
 
   /* Only X11 window managers read the icon from the window (others take it from the
    * desktop file). Setting it renders the SVG at several sizes through librsvg, which
@@ -635,6 +638,7 @@ hv_application_startup (GApplication *app)
 
   hv_application_load_config (self);
   hv_application_start_tmux (self);
+  self->vm_manager = hv_vm_manager_new_from_config (self->config);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -682,6 +686,7 @@ hv_application_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->tmux_server);
+  g_clear_object (&self->vm_manager);
   g_clear_pointer (&self->expected_sessions, g_hash_table_unref);
 
   G_OBJECT_CLASS (hv_application_parent_class)->dispose (object);
@@ -761,6 +766,20 @@ hv_application_get_config (HvApplication *self)
   g_return_val_if_fail (HV_IS_APPLICATION (self), NULL);
 
   return self->config;
+}
+
+/**
+ * hv_application_get_vm_manager:
+ * @self: a #HvApplication
+ *
+ * Returns: (transfer none): every VM of every configured connection
+ */
+HvVmManager *
+hv_application_get_vm_manager (HvApplication *self)
+{
+  g_return_val_if_fail (HV_IS_APPLICATION (self), NULL);
+
+  return self->vm_manager;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "hv-config.h"
 #include "hv-tmux-server.h"
+#include "hv-vm-manager.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,6 @@ HvApplication *hv_application_new          (const char        *application_id,
 GSettings     *hv_application_get_settings (HvApplication     *self);
 HvConfig      *hv_application_get_config   (HvApplication     *self);
 HvTmuxServer  *hv_application_get_tmux_server (HvApplication  *self);
+HvVmManager   *hv_application_get_vm_manager  (HvApplication  *self);
 
 G_END_DECLS

@@ -6,11 +6,14 @@
 #include "hv-application-private.h"
 #include "hv-chat-page.h"
 #include "hv-models-page.h"
+#include "hv-new-vm-dialog.h"
 #include "hv-paths.h"
 #include "hv-recording-row-private.h"
 #include "hv-replay-page.h"
 #include "hv-sessions-list.h"
 #include "hv-terminal-page.h"
+#include "hv-vm-page.h"
+#include "hv-vms-list.h"
 #include "hv-window.h"
 
 struct _HvWindow
@@ -36,6 +39,7 @@ struct _HvWindow
   GtkStack             *content_stack;
   AdwTabView           *tab_view;
   HvSessionsList       *sessions_list;
+  HvVmsList            *vms_list;
 };
 
 G_DEFINE_FINAL_TYPE (HvWindow, hv_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -56,7 +60,6 @@ static GParamSpec *properties[N_PROPS];
 /* The "New …" actions still disabled until their backends land; the buttons'
  * tooltips tell the user which part brings each one. */
 static const char * const new_item_actions[] = {
-  "win.new-vm",
   "win.new-container",
 };
 
@@ -934,6 +937,176 @@ hv_window_delete_recording_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Virtual machines */
+
+static AdwTabPage *
+hv_window_find_vm_page (HvWindow *self,
+                        HvVm     *vm)
+{
+  guint n = adw_tab_view_get_n_pages (self->tab_view);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      GtkWidget *child = adw_tab_page_get_child (page);
+
+      if (HV_IS_VM_PAGE (child) && hv_vm_page_get_vm (HV_VM_PAGE (child)) == vm)
+        return page;
+    }
+  return NULL;
+}
+
+/**
+ * hv_window_open_vm:
+ * @self: a #HvWindow
+ * @vm: the VM
+ *
+ * Selects the tab of @vm's page, opening one if there is none.
+ *
+ * Returns: (transfer none): the tab
+ */
+AdwTabPage *
+hv_window_open_vm (HvWindow *self,
+                   HvVm     *vm)
+{
+  HvApplication *app = HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  AdwTabPage *page;
+  GtkWidget *child;
+  guint interval = 1000;
+
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HV_IS_VM (vm), NULL);
+
+  if ((page = hv_window_find_vm_page (self, vm)) == NULL)
+    {
+      if (app != NULL)
+        interval = (guint) hv_config_get_int (hv_application_get_config (app), "interface.refresh_interval_ms");
+      child = hv_vm_page_new (vm, interval);
+      page = adw_tab_view_append (self->tab_view, child);
+      adw_tab_page_set_icon (page, g_themed_icon_new ("computer-symbolic"));
+      g_object_bind_property (vm, "name", page, "title", G_BINDING_SYNC_CREATE);
+      g_object_bind_property (vm, "connection", page, "tooltip", G_BINDING_SYNC_CREATE);
+    }
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  return page;
+}
+
+static void
+hv_window_open_vm_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  HvApplication *app = HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *connection, *name;
+  HvVm *vm;
+
+  g_variant_get (parameter, "(&s&s)", &connection, &name);
+  if (app == NULL)
+    return;
+  vm = hv_vm_manager_find_vm (hv_application_get_vm_manager (app), connection, name);
+  if (vm != NULL)
+    hv_window_open_vm (self, vm);
+}
+
+static void
+hv_window_vm_created (HvWindow *self,
+                      HvVm     *vm)
+{
+  hv_window_set_section (self, "vms");
+  hv_window_open_vm (self, vm);
+}
+
+static void
+hv_window_new_vm_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  HvWindow *self = HV_WINDOW (widget);
+  HvApplication *app = HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  HvNewVmDialog *dialog;
+
+  if (app == NULL)
+    return;
+  dialog = hv_new_vm_dialog_new (GTK_WINDOW (self), hv_application_get_vm_manager (app),
+                                 hv_application_get_config (app));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (hv_window_vm_created), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+hv_window_console_session_done (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(HvWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = hv_tmux_server_new_session_finish (HV_TMUX_SERVER (source), result, &error);
+
+  if (name == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Cannot open the console: %s"), error->message);
+
+          hv_window_toast (self, message);
+        }
+      return;
+    }
+  _hv_application_expect_session (HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                  name, self);
+}
+
+/**
+ * hv_window_open_vm_console:
+ * @self: a #HvWindow
+ * @vm: a running VM
+ *
+ * Opens a terminal tab on @vm's serial console. The console runs in a tmux session of its
+ * own ("console-NAME"), recorded like any other; an open one is selected instead.
+ */
+void
+hv_window_open_vm_console (HvWindow *self,
+                           HvVm     *vm)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) id = NULL;
+  g_autofree char *session_name = NULL;
+  g_auto(GStrv) argv = NULL;
+  HvTmuxSession *session;
+  HvVmBackend *backend;
+
+  g_return_if_fail (HV_IS_WINDOW (self));
+  g_return_if_fail (HV_IS_VM (vm));
+
+  backend = hv_vm_get_backend (vm);
+  if (self->server == NULL || backend == NULL)
+    return;
+
+  /* tmux takes '.' as a window.pane separator: VM names may have one, session ids not. */
+  id = g_string_new ("console-");
+  g_string_append (id, hv_vm_get_name (vm));
+  g_string_replace (id, ".", "_", 0);
+  session_name = hv_tmux_server_session_name (self->server, id->str);
+  if ((session = hv_tmux_server_lookup_session (self->server, session_name)) != NULL)
+    {
+      hv_window_open_session (self, session, TRUE);
+      return;
+    }
+
+  argv = hv_vm_backend_get_console_argv (backend, vm, &error);
+  if (argv == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot open the console: %s"), error->message);
+
+      hv_window_toast (self, message);
+      return;
+    }
+  hv_tmux_server_new_session_async (self->server, id->str, (const char * const *) argv, g_get_home_dir (),
+                                    NULL, 0, 0, self->cancellable, hv_window_console_session_done,
+                                    g_object_ref (self));
+}
+
 static void
 hv_window_set_server (HvWindow     *self,
                       HvTmuxServer *server)
@@ -1140,6 +1313,7 @@ hv_window_class_init (HvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HvWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, sessions_list);
+  gtk_widget_class_bind_template_child (widget_class, HvWindow, vms_list);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_section_changed);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_close_page);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_page_attached);
@@ -1150,12 +1324,15 @@ hv_window_class_init (HvWindowClass *klass)
 
   g_type_ensure (HV_TYPE_SESSIONS_LIST);
   g_type_ensure (HV_TYPE_MODELS_PAGE);
+  g_type_ensure (HV_TYPE_VMS_LIST);
 
   for (guint i = 0; i < G_N_ELEMENTS (new_item_actions); i++)
     gtk_widget_class_install_action (widget_class, new_item_actions[i], NULL,
                                      hv_window_new_item_action);
   gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL,
                                    hv_window_new_terminal_action);
+  gtk_widget_class_install_action (widget_class, "win.new-vm", NULL, hv_window_new_vm_action);
+  gtk_widget_class_install_action (widget_class, "win.open-vm", "(ss)", hv_window_open_vm_action);
   gtk_widget_class_install_action (widget_class, "win.new-chat", NULL,
                                    hv_window_new_chat_action);
   gtk_widget_class_install_action (widget_class, "win.open-session", "s",
@@ -1246,6 +1423,7 @@ hv_window_new (HvApplication *app)
   hv_window_load_settings (self, hv_application_get_settings (app));
   if (hv_application_get_tmux_server (app) != NULL)
     hv_window_set_server (self, hv_application_get_tmux_server (app));
+  hv_vms_list_set_manager (self->vms_list, hv_application_get_vm_manager (app));
 
   return self;
 }

@@ -5,6 +5,7 @@
 
 #include "hv-application.h"
 #include "hv-recording.h"
+#include "hv-vm.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,11 @@ AdwTabPage   *hv_window_open_session      (HvWindow      *self,
                                            gboolean       select);
 void          hv_window_select_page       (HvWindow      *self,
                                            AdwTabPage    *page);
+
+AdwTabPage   *hv_window_open_vm           (HvWindow      *self,
+                                           HvVm          *vm);
+void          hv_window_open_vm_console   (HvWindow      *self,
+                                           HvVm          *vm);
 
 AdwTabPage   *hv_window_find_replay_page  (HvWindow      *self,
                                            const char    *path);

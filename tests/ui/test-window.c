@@ -94,7 +94,7 @@ test_window_contents (void)
     { "models", "Models" },
     { "sessions", "Sessions" },
   };
-  const char *new_actions[] = { "win.new-vm", "win.new-container" };
+  const char *new_actions[] = { "win.new-container" };
   HvWindow *window;
   AdwViewStack *stack;
   AdwTabView *tab_view;
@@ -138,10 +138,11 @@ test_window_contents (void)
       g_assert_false (gtk_widget_get_sensitive (button));
       g_assert_nonnull (gtk_widget_get_tooltip_text (button));
     }
-  /* New Terminal works: tmux sessions are there; so does New Chat. */
-  for (guint i = 0; i < 2; i++)
+  /* New Terminal works: tmux sessions are there; so do New VM and New Chat. */
+  for (guint i = 0; i < 3; i++)
     {
-      GtkWidget *button = find_actionable (GTK_WIDGET (window), i == 0 ? "win.new-terminal" : "win.new-chat");
+      const char *action = i == 0 ? "win.new-terminal" : i == 1 ? "win.new-vm" : "win.new-chat";
+      GtkWidget *button = find_actionable (GTK_WIDGET (window), action);
 
       g_assert_nonnull (button);
       g_assert_true (gtk_widget_get_sensitive (button));
@@ -238,7 +239,9 @@ main (int   argc,
     g_autofree char *toml = NULL;
 
     tmux_socket = hv_test_tmux_socket_name ();
-    toml = g_strdup_printf ("[tmux]\nsocket_name = \"%s\"\nrecord_all_sessions = false\n", tmux_socket);
+    /* No libvirt connection: the VM section shows its empty state. */
+    toml = g_strdup_printf ("[tmux]\nsocket_name = \"%s\"\nrecord_all_sessions = false\n"
+                            "[libvirt]\nuris = []\n", tmux_socket);
     g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
     g_assert_true (g_file_set_contents (path, toml, -1, &error));
   }
