@@ -13,9 +13,9 @@
 #include "hv-cli-private.h"
 #include "hv-config.h"
 #include "hv-host-command.h"
-#include "hv-libvirt-backend.h"
 #include "hv-qemu-backend.h"
 #include "hv-vm-backend.h"
+#include "hv-vm-manager.h"
 
 /* `hydravisor vm …`: the same backends as the window, one connection at a time. */
 
@@ -53,14 +53,15 @@ open_backends (HvConfig      *config,
                GError       **error)
 {
   g_autoptr(GPtrArray) backends = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) uris = g_ptr_array_new ();
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   const char *preferred = args->backend;
 
   if (args->uri != NULL)
-    g_ptr_array_add (backends, hv_libvirt_backend_new (args->uri));
+    g_ptr_array_add (uris, (gpointer) args->uri);
   else
     {
-      const char * const *uris = hv_config_get_strv (config, "libvirt.uris");
+      const char * const *configured = hv_config_get_strv (config, "libvirt.uris");
       const char *env_uri = g_getenv ("LIBVIRT_DEFAULT_URI");
 
       if (preferred == NULL && for_create)
@@ -70,14 +71,26 @@ open_backends (HvConfig      *config,
       if (preferred == NULL || g_str_equal (preferred, "libvirt"))
         {
           if (env_uri != NULL && *env_uri != '\0')
-            g_ptr_array_add (backends, hv_libvirt_backend_new (env_uri));
-          for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
-            if (g_strcmp0 (uris[i], env_uri) != 0)
-              g_ptr_array_add (backends, hv_libvirt_backend_new (uris[i]));
+            g_ptr_array_add (uris, (gpointer) env_uri);
+          for (guint i = 0; configured != NULL && configured[i] != NULL; i++)
+            if (g_strcmp0 (configured[i], env_uri) != 0)
+              g_ptr_array_add (uris, (gpointer) configured[i]);
           /* create goes to the first libvirt connection only */
-          if (for_create && backends->len > 1)
-            g_ptr_array_set_size (backends, 1);
+          if (for_create && uris->len > 1)
+            g_ptr_array_set_size (uris, 1);
         }
+    }
+
+  for (guint i = 0; i < uris->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      HvVmBackend *backend = hv_vm_manager_new_libvirt_backend (g_ptr_array_index (uris, i), &local_error);
+
+      if (backend != NULL)
+        g_ptr_array_add (backends, backend);
+      else
+        g_ptr_array_add (failures, g_strdup_printf ("%s: %s", (char *) g_ptr_array_index (uris, i),
+                                                    local_error->message));
     }
 
   for (guint i = 0; i < backends->len; )
@@ -97,9 +110,11 @@ open_backends (HvConfig      *config,
 
   if (backends->len == 0)
     {
+      g_autofree char *why = NULL;
+
       g_ptr_array_add (failures, NULL);
-      g_set_error (error, HV_VM_ERROR, HV_VM_ERROR_DISCONNECTED, _("could not connect (%s)"),
-                   failures->len > 1 ? (char *) g_strjoinv ("; ", (char **) failures->pdata) : "no connection");
+      why = failures->len > 1 ? g_strjoinv ("; ", (char **) failures->pdata) : g_strdup (_("no connection to use"));
+      g_set_error (error, HV_VM_ERROR, HV_VM_ERROR_DISCONNECTED, _("could not connect (%s)"), why);
       return NULL;
     }
   /* Some connections failing is worth a warning, not a failure, when listing everything. */

@@ -23,7 +23,10 @@ HvVmBackend *hv_vm_manager_find_backend     (HvVmManager *self,
 HvVmBackend *hv_vm_manager_get_default_backend (HvVmManager *self);  /* defaults.vm_backend */
 void         hv_vm_manager_set_default_backend (HvVmManager *self,
                                                 HvVmBackend *backend);
-/* Connects every backend (each reconnects by itself afterwards). */
+HvVmBackend *hv_vm_manager_new_libvirt_backend (const char  *uri,
+                                                GError     **error);
+/* Makes the libvirt connections (loading the libvirt module on a worker thread the first
+ * time), then connects every backend; each reconnects by itself afterwards. */
 void         hv_vm_manager_connect_all      (HvVmManager *self);
 HvVm        *hv_vm_manager_find_vm          (HvVmManager *self,
                                              const char  *connection,   /* NULL: any */
