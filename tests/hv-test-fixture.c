@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hv-test-fixture.h"
@@ -218,4 +223,76 @@ hv_stall_probe_free (HvStallProbe *probe)
   g_source_destroy (probe->source);
   g_source_unref (probe->source);
   g_free (probe);
+}
+
+static char *reaper_root;   /* G_TEST_TMPDIR: every path of this run is below it */
+
+/* Kills the QEMUs whose command line names a path of this test run. */
+static void
+reaper_kill_leftovers (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize length;
+      int pid = (int) g_ascii_strtoll (name, NULL, 10);
+      gboolean qemu = FALSE, ours = FALSE;
+
+      if (pid <= 0)
+        continue;
+      path = g_strdup_printf ("/proc/%d/cmdline", pid);
+      if (!g_file_get_contents (path, &cmdline, &length, NULL))
+        continue;
+      for (gsize i = 0; i < length; i += strlen (cmdline + i) + 1)
+        {
+          if (i == 0 && strstr (cmdline, "qemu-system") != NULL)
+            qemu = TRUE;
+          if (strstr (cmdline + i, reaper_root) != NULL)
+            ours = TRUE;
+        }
+      if (qemu && ours)
+        kill (pid, SIGKILL);
+    }
+}
+
+/**
+ * hv_test_start_qemu_reaper:
+ *
+ * Daemonized QEMUs outlive the test that started them. This forks a process that, once the
+ * test process is gone however it ended (a failed assertion aborts before any cleanup),
+ * kills every QEMU whose command line names a path below G_TEST_TMPDIR (or, for the UI
+ * tests, their runtime folder).
+ */
+void
+hv_test_start_qemu_reaper (void)
+{
+  int fds[2];
+  pid_t child;
+
+  /* Isolated tests keep everything below G_TEST_TMPDIR; UI tests in their runtime folder,
+   * where the QMP sockets named on QEMU's command line are. */
+  reaper_root = g_strdup (g_getenv ("G_TEST_TMPDIR") != NULL ? g_getenv ("G_TEST_TMPDIR")
+                                                             : g_get_user_runtime_dir ());
+  g_assert_true (reaper_root != NULL && g_str_has_prefix (reaper_root, g_get_tmp_dir ()));
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      char c;
+
+      close (fds[1]);
+      /* EOF once the test process is gone, however it ended. */
+      while (read (fds[0], &c, 1) < 0 && errno == EINTR)
+        ;
+      reaper_kill_leftovers ();
+      _exit (0);
+    }
+  close (fds[0]);
+  /* fds[1] stays open, close-on-exec so QEMU does not inherit it. */
 }

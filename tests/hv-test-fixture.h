@@ -59,4 +59,7 @@ void          hv_stall_probe_free      (HvStallProbe *probe);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HvStallProbe, hv_stall_probe_free)
 
+/* Kills the QEMUs of this test run (paths below G_TEST_TMPDIR) when the test process ends. */
+void          hv_test_start_qemu_reaper (void);
+
 G_END_DECLS

@@ -41,7 +41,13 @@ typedef struct {
 static char *
 format_bytes (guint64 bytes)
 {
-  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+  /* GLib separates the unit with a no-break space; a terminal table wants a plain one. */
+  g_string_append (text, size);
+  g_string_replace (text, "\u00a0", " ", 0);
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* The connections a command works on: --uri names one libvirt connection, --backend picks
@@ -714,6 +720,19 @@ run_vm (HvCliContext  *ctx,
     return hv_cli_usage_error ("vm", _("vm snapshot %s needs a VM name and a snapshot name"), args.snapshot_action);
   if (args.name != NULL && !hv_vm_name_validate (args.name, &error))
     return hv_cli_usage_error ("vm", "%s", error->message);
+
+  /* Every argument is checked before any connection is made. */
+  if (g_str_equal (args.action, "create"))
+    {
+      guint64 value;
+
+      if (args.cpu != NULL && !g_ascii_string_to_unsigned (args.cpu, 10, 1, 1024, &value, NULL))
+        return hv_cli_usage_error ("vm", _("--cpu needs a number of vCPUs from 1 to 1024, not “%s”"), args.cpu);
+      if (args.ram != NULL && !parse_size_arg ("--ram", args.ram, &value, &error))
+        return hv_cli_usage_error ("vm", "%s", error->message);
+      if (args.disk != NULL && !parse_size_arg ("--disk", args.disk, &value, &error))
+        return hv_cli_usage_error ("vm", "%s", error->message);
+    }
 
   config = hv_config_new (hv_cli_context_get_config_dir (ctx));
   if (!hv_config_load (config, &error))

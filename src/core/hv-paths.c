@@ -160,3 +160,15 @@ hv_paths_ensure_runtime_dir (GError **error)
     return NULL;
   return g_steal_pointer (&path);
 }
+
+char *
+hv_paths_get_program (void)
+{
+  const char *program = g_getenv ("HYDRAVISOR_PROGRAM");
+  char *self;
+
+  if (program != NULL && *program != '\0')
+    return g_strdup (program);
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  return self != NULL ? self : g_strdup ("hydravisor");
+}

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 void         hv_paths_set_config_dir       (const char  *dir);
 const char  *hv_paths_get_config_dir       (void);
+/* The hydravisor program itself, for commands it runs through tmux (recorder, console):
+ * $HYDRAVISOR_PROGRAM when set (the test programs point it at the build's binary), else
+ * the running program. */
+char        *hv_paths_get_program          (void);
 char        *hv_paths_get_data_dir         (void);
 char        *hv_paths_get_runtime_dir      (void);
 char        *hv_paths_get_data_subdir      (const char  *name);

@@ -6,6 +6,7 @@
 #include "hv-application-private.h"
 #include "hv-config.h"
 #include "hv-first-frame.h"
+#include "hv-paths.h"
 #include "hv-preferences-window.h"
 #include "hv-window.h"
 
@@ -528,7 +529,7 @@ hv_application_update_recorder (HvApplication *self)
   g_autofree char *self_path = NULL;
 
   if (hv_config_get_boolean (self->config, "tmux.record_all_sessions"))
-    self_path = g_file_read_link ("/proc/self/exe", NULL);
+    self_path = hv_paths_get_program ();
 
   hv_tmux_server_set_recorder (self->tmux_server, self_path, NULL, hv_config_get_dir (self->config));
 }

@@ -1090,7 +1090,9 @@ hv_window_open_vm_console (HvWindow *self,
   session_name = hv_tmux_server_session_name (self->server, id->str);
   if ((session = hv_tmux_server_lookup_session (self->server, session_name)) != NULL)
     {
-      hv_window_open_session (self, session, TRUE);
+      /* Its tab, wherever it is, or a new one here. */
+      _hv_application_show_session (HV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                    session, self, TRUE);
       return;
     }
 

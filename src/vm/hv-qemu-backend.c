@@ -1857,8 +1857,8 @@ hv_qemu_backend_get_console_argv (HvVmBackend  *backend,
       return NULL;
     }
 
-  exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_strv_builder_add_many (argv, exe != NULL ? exe : "hydravisor",
+  exe = hv_paths_get_program ();
+  g_strv_builder_add_many (argv, exe,
                            "vm", "console", "--backend", "qemu", hv_vm_get_name (vm), NULL);
   return g_strv_builder_end (argv);
 }

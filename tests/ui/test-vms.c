@@ -7,6 +7,7 @@
 
 #include "hv-application.h"
 #include "hv-libvirt-backend.h"
+#include "hv-terminal-page.h"
 #include "hv-test-fixture.h"
 #include "hv-ui-test.h"
 #include "hv-vm-page.h"
@@ -238,6 +239,71 @@ test_many_vms_no_stall (void)
   g_assert_cmpint (hv_stall_probe_get_max_us (probe), <=, 33000);
 }
 
+/* The tab whose terminal shows @text, if any. */
+static AdwTabPage *
+terminal_tab_showing (const char *text)
+{
+  AdwTabView *tabs = hv_window_get_tab_view (main_window ());
+
+  for (int i = 0; i < adw_tab_view_get_n_pages (tabs); i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (tabs, i);
+      GtkWidget *child = adw_tab_page_get_child (page);
+      g_autofree char *contents = NULL;
+
+      if (!HV_IS_TERMINAL_PAGE (child))
+        continue;
+      contents = vte_terminal_get_text (hv_terminal_page_get_terminal (HV_TERMINAL_PAGE (child)), NULL, NULL, NULL);
+      if (contents != NULL && strstr (contents, text) != NULL)
+        return page;
+    }
+  return NULL;
+}
+
+/* Console opens a terminal tab on a running QEMU VM's serial console, in a tmux session of
+ * its own; a second Console selects that tab rather than opening another. */
+static void
+test_qemu_console (void)
+{
+  HvVmManager *manager = hv_application_get_vm_manager (app);
+  HvVmBackend *qemu = hv_vm_manager_find_backend (manager, "qemu");
+  g_autoptr(HvVmSpec) spec = hv_vm_spec_new ("console.demo");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HvVm) vm = NULL;
+  HvTmuxServer *server = hv_application_get_tmux_server (app);
+  AdwTabView *tabs = hv_window_get_tab_view (main_window ());
+  AdwTabPage *tab;
+  int pages;
+
+  g_assert_nonnull (qemu);
+  spec->vcpus = 1;
+  spec->memory = 64 * 1024 * 1024;
+  spec->disk_size = 10 * 1000 * 1000;
+  spec->network = FALSE;
+  vm = hv_vm_backend_create_sync (qemu, spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (hv_vm_backend_action_sync (qemu, vm, HV_VM_ACTION_START, NULL, &error));
+  g_assert_no_error (error);
+  HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING, 10000);
+
+  hv_window_open_vm_console (main_window (), vm);
+  /* The bridge greets on a terminal; the session is named after the VM ('.' made '_'). */
+  HV_TEST_WAIT_FOR ((tab = terminal_tab_showing ("Connected to the serial console of console.demo")) != NULL, 15000);
+  g_assert_nonnull (hv_tmux_server_lookup_session (server, "hydravisor-console-console_demo"));
+  g_assert_true (adw_tab_view_get_selected_page (tabs) == tab);
+
+  pages = adw_tab_view_get_n_pages (tabs);
+  hv_window_open_vm_console (main_window (), vm);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, pages);
+
+  /* Turning the VM off ends the console. */
+  g_assert_true (hv_vm_backend_action_sync (qemu, vm, HV_VM_ACTION_FORCE_OFF, NULL, &error));
+  g_assert_no_error (error);
+  HV_TEST_WAIT_FOR (hv_tmux_server_lookup_session (server, "hydravisor-console-console_demo") == NULL, 15000);
+  g_assert_true (hv_vm_backend_action_sync (qemu, vm, HV_VM_ACTION_DELETE_WITH_DISKS, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static gboolean
 no_windows (gpointer data)
 {
@@ -252,6 +318,7 @@ main (int   argc,
   int ret;
 
   hv_test_init_ui (&argc, &argv);
+  hv_test_start_qemu_reaper ();
   gtk_init ();
 
   {
@@ -276,6 +343,7 @@ main (int   argc,
    * by itself (tests/bench/vm), not mixed into the listing's figure. */
   g_test_add_func ("/ui/vms/many-no-stall", test_many_vms_no_stall);
   g_test_add_func ("/ui/vms/page-actions", test_vm_page_actions);
+  g_test_add_func ("/ui/vms/qemu-console", test_qemu_console);
 
   ret = g_test_run ();
 

@@ -18,67 +18,6 @@
 #include "hv-qemu-backend.h"
 #include "hv-test-fixture.h"
 
-static char *reaper_root;   /* G_TEST_TMPDIR: every path of this run is below it */
-
-/* Kills the QEMUs whose command line names a path of this test run. */
-static void
-reaper_kill_leftovers (void)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *cmdline = NULL;
-      gsize length;
-      int pid = (int) g_ascii_strtoll (name, NULL, 10);
-      gboolean qemu = FALSE, ours = FALSE;
-
-      if (pid <= 0)
-        continue;
-      path = g_strdup_printf ("/proc/%d/cmdline", pid);
-      if (!g_file_get_contents (path, &cmdline, &length, NULL))
-        continue;
-      for (gsize i = 0; i < length; i += strlen (cmdline + i) + 1)
-        {
-          if (i == 0 && strstr (cmdline, "qemu-system") != NULL)
-            qemu = TRUE;
-          if (strstr (cmdline + i, reaper_root) != NULL)
-            ours = TRUE;
-        }
-      if (qemu && ours)
-        kill (pid, SIGKILL);
-    }
-}
-
-static void
-reaper_start (void)
-{
-  int fds[2];
-  pid_t child;
-
-  reaper_root = g_strdup (g_getenv ("G_TEST_TMPDIR"));
-  g_assert_nonnull (reaper_root);
-  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
-
-  child = fork ();
-  g_assert_cmpint (child, >=, 0);
-  if (child == 0)
-    {
-      char c;
-
-      close (fds[1]);
-      /* EOF once the test process is gone, however it ended. */
-      while (read (fds[0], &c, 1) < 0 && errno == EINTR)
-        ;
-      reaper_kill_leftovers ();
-      _exit (0);
-    }
-  close (fds[0]);
-  /* fds[1] stays open, close-on-exec so QEMU does not inherit it. */
-}
-
 /* Kills every QEMU whose pidfile is in this test's runtime dir. */
 static void
 kill_test_qemus (void)
@@ -644,7 +583,7 @@ main (int   argc,
       char *argv[])
 {
   hv_test_init (&argc, &argv);
-  reaper_start ();
+  hv_test_start_qemu_reaper ();
 
   g_test_add_func ("/qemu-backend/bad-names", test_backend_bad_names);
   g_test_add_func ("/qemu-backend/lifecycle", test_backend_lifecycle);
