@@ -362,6 +362,12 @@ test_lifecycle (void)
 static void
 test_reconnect (void)
 {
+  /* Decided here: a skip inside the subprocess would read as its failure. */
+  if (!g_test_subprocess () && uri != NULL && read_libvirtd_pid () <= 0)
+    {
+      g_test_skip ("HV_TEST_LIBVIRTD_PIDFILE names no running libvirtd (build-aux/services sets it when it starts one)");
+      return;
+    }
   run_isolated (test_reconnect_body);
 }
 
