@@ -18,6 +18,7 @@ hv_cli_register_all (void)
       _hv_cli_register_models ();
       _hv_cli_register_chat ();
       _hv_cli_register_vm ();
+      _hv_cli_register_session_exec ();
       g_once_init_leave (&registered, 1);
     }
 }

@@ -14,6 +14,7 @@ void _hv_cli_register_record  (void);
 void _hv_cli_register_models  (void);
 void _hv_cli_register_chat    (void);
 void _hv_cli_register_vm      (void);
+void _hv_cli_register_session_exec (void);
 void hv_cli_register_all      (void);
 
 G_END_DECLS

@@ -585,7 +585,19 @@ hv_tmux_server_new_session_argv (HvTmuxServer       *self,
     g_strv_builder_add_many (args, "-c", cwd, NULL);
   for (guint i = 0; environment != NULL && environment[i] != NULL; i++)
     g_strv_builder_add_many (args, "-e", environment[i], NULL);
-  if (command != NULL && command[0] != NULL)
+  if (self->recorder_path != NULL)
+    {
+      /* A recorded session runs its program under `hydravisor session-exec`, which saves the
+       * scrollback as text when the program ends by itself (the pane still exists then). */
+      g_strv_builder_add_many (args, "--", self->recorder_path, "session-exec",
+                               "--dir", self->recordings_dir, "--session", name, NULL);
+      if (command != NULL && command[0] != NULL)
+        {
+          g_strv_builder_add (args, "--");
+          g_strv_builder_addv (args, (const char **) command);
+        }
+    }
+  else if (command != NULL && command[0] != NULL)
     {
       g_strv_builder_add (args, "--");
       /* tmux hands a single word to "sh -c"; with two or more it executes them directly. */

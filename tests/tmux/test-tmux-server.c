@@ -2,6 +2,8 @@
 /* HvTmuxServer against a real tmux server on a private socket. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "hv-host-command.h"
 #include "hv-test-fixture.h"
 #include "hv-tmux-server.h"
@@ -314,6 +316,69 @@ test_records_from_creation (Fixture       *f,
 
 }
 
+static gboolean
+session_gone (Fixture    *f,
+              const char *name)
+{
+  const char *args[] = { "has-session", "-t", NULL, NULL };
+  g_autofree char *target = g_strconcat ("=", name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  args[2] = target;
+  out = hv_tmux_server_run_sync (f->server, args, &error);
+  return out == NULL;
+}
+
+/* A recorded session whose program ends by itself leaves its scrollback as text too, and
+ * the program's exit status, signals and terminal are its own. */
+static void
+test_archives_when_program_exits (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "recordings", NULL);
+  const char *command[] = { "sh", "-c", "printf 'last words\\n'; tty >/dev/null && echo on-a-tty; exit 3", NULL };
+  const char *shell_input[] = { "echo bye-$((6*7)); exit", NULL };
+  const char *enter[] = { "Enter", NULL };
+  g_autofree char *name = NULL;
+  g_autofree char *shell_name = NULL;
+  g_autofree char *archive = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GAsyncResult) sent = NULL;
+  g_autoptr(GAsyncResult) entered = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  hv_tmux_server_set_recorder (f->server, g_getenv ("HV_BINARY"), dir, NULL);
+
+  name = new_session (f, "finishes", command);
+  HV_TEST_WAIT_FOR (session_gone (f, name), 10000);
+  HV_TEST_WAIT_FOR ((archive = find_suffix (dir, "-scrollback.txt")) != NULL, 5000);
+  g_assert_true (g_str_has_prefix (strrchr (archive, '/') + 1, "hydravisor-finishes-"));
+  g_assert_true (g_file_get_contents (archive, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "last words\non-a-tty\n"));
+  g_assert_cmpint (g_unlink (archive), ==, 0);
+  g_clear_pointer (&archive, g_free);
+  g_clear_pointer (&text, g_free);
+
+  /* No command: the user's shell, ended by typing exit. */
+  shell_name = new_session (f, "shell", NULL);
+  /* Typed ahead: the terminal keeps it until the shell reads. */
+  hv_tmux_server_send_text_async (f->server, shell_name, shell_input[0], NULL, store_result, &sent);
+  hv_test_wait_result (&sent, 10000);
+  g_free (hv_tmux_server_command_finish (f->server, sent, &error));
+  g_assert_no_error (error);
+  hv_tmux_server_send_keys_async (f->server, shell_name, enter, NULL, store_result, &entered);
+  hv_test_wait_result (&entered, 10000);
+  g_free (hv_tmux_server_command_finish (f->server, entered, &error));
+  g_assert_no_error (error);
+  HV_TEST_WAIT_FOR (session_gone (f, shell_name), 10000);
+  HV_TEST_WAIT_FOR ((archive = find_suffix (dir, "-scrollback.txt")) != NULL, 5000);
+  g_assert_true (g_str_has_prefix (strrchr (archive, '/') + 1, "hydravisor-shell-"));
+  g_assert_true (g_file_get_contents (archive, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "bye-42"));
+}
+
 /* Names are validated before anything reaches tmux or a shell. */
 static void
 test_invalid_names (Fixture       *f,
@@ -382,6 +447,7 @@ main (int   argc,
   g_test_add ("/tmux/server/send-and-capture", Fixture, NULL, fixture_setup, test_send_and_capture, fixture_teardown);
   g_test_add ("/tmux/server/semicolons", Fixture, NULL, fixture_setup, test_semicolons, fixture_teardown);
   g_test_add ("/tmux/server/records-from-creation", Fixture, NULL, fixture_setup, test_records_from_creation, fixture_teardown);
+  g_test_add ("/tmux/server/archives-when-program-exits", Fixture, NULL, fixture_setup, test_archives_when_program_exits, fixture_teardown);
   g_test_add ("/tmux/server/invalid-names", Fixture, NULL, fixture_setup, test_invalid_names, fixture_teardown);
   g_test_add ("/tmux/server/missing-session", Fixture, NULL, fixture_setup, test_missing_session, fixture_teardown);
   g_test_add ("/tmux/server/inside-tmux", Fixture, NULL, fixture_setup, test_inside_tmux, fixture_teardown);
