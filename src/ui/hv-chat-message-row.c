@@ -4,19 +4,27 @@
 #include <glib/gi18n.h>
 
 #include "hv-chat-message-row.h"
+#include "hv-culling-box.h"
 
 /* How long a frame that shows more of a reply may take (rendering, layout and drawing), and
  * the bounds of how much text that is. A reply that arrives faster (a burst of tokens, a
  * long transcript) is shown over several frames. */
-#define FRAME_TARGET_US  12000
+#define FRAME_TARGET_US  9000
 #define MIN_BUDGET_BYTES 512
 #define MAX_BUDGET_BYTES (256 * 1024)
 /* A piece ends at a line end when there is one this close after the budget. */
 #define LINE_SLACK_BYTES 512
-/* Once this much of the reply in the last view is final, the rest goes to a new view. */
+/* Once this much of the reply in the last view is final, the rest goes to a new view; a
+ * paragraph that makes the last view longer goes on in a new view, from a sentence or a
+ * word that starts past this. No view lays out much more text than that when it grows. */
 #define CHUNK_BYTES      4096
-/* A view this big (one huge block) costs a frame whatever is added to it: no pieces then. */
-#define BIG_VIEW_CHARS   16384
+/* The shortest start of a paragraph left in a view when it goes on in the next one. */
+#define MIN_PIECE_BYTES  256
+/* What a frame shows is added to the last view in steps of this much, so that a view that
+ * grows past CHUNK_BYTES is cut before it lays out much more. */
+#define STEP_BYTES       2048
+/* Between views that are apart as blocks are (pixels), as the blank line within one. */
+#define BLOCK_SPACING    9
 
 struct _HvChatMessageRow
 {
@@ -33,7 +41,6 @@ struct _HvChatMessageRow
   gint64          frame_start;      /* of the frame that shows frame_bytes more */
   gsize           frame_bytes;
   gboolean        measuring;        /* until that frame is drawn */
-  gboolean        unbounded;        /* that frame showed all there was, the view being big */
   guint           n_renders;
   char           *footer_text;
 
@@ -44,7 +51,7 @@ struct _HvChatMessageRow
   GtkExpander    *thinking_expander;
   GtkLabel       *thinking_label;
   GtkTextView    *thinking_view;
-  GtkWidget      *content_box;      /* of HvMarkdownViews */
+  HvCullingBox   *content_box;      /* of HvMarkdownViews */
   GtkSpinner     *spinner;
   GtkLabel       *footer_label;
   GtkWidget      *copy_button;
@@ -91,40 +98,173 @@ piece_end (const char *text,
   return end;
 }
 
+/* Set on a view that goes on with the paragraph the view before it ends with. */
+static GQuark
+continues_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("hv-chat-continues");
+  return quark;
+}
+
+static HvMarkdownView *
+hv_chat_message_row_add_chunk (HvChatMessageRow *self,
+                               gboolean          continues)
+{
+  GtkWidget *view = hv_markdown_view_new ();
+  gboolean first = gtk_widget_get_first_child (GTK_WIDGET (self->content_box)) == NULL;
+
+  /* A paragraph that goes on has no gap in it. */
+  gtk_widget_set_margin_top (view, first || continues ? 0 : BLOCK_SPACING);
+  if (continues)
+    g_object_set_qdata (G_OBJECT (view), continues_quark (), GINT_TO_POINTER (TRUE));
+  hv_culling_box_append (self->content_box, view);
+  return HV_MARKDOWN_VIEW (view);
+}
+
 static HvMarkdownView *
 hv_chat_message_row_last_chunk (HvChatMessageRow *self)
 {
-  GtkWidget *last = gtk_widget_get_last_child (self->content_box);
+  GtkWidget *last = gtk_widget_get_last_child (GTK_WIDGET (self->content_box));
 
   if (last == NULL)
-    {
-      last = hv_markdown_view_new ();
-      gtk_box_append (GTK_BOX (self->content_box), last);
-    }
+    return hv_chat_message_row_add_chunk (self, FALSE);
   return HV_MARKDOWN_VIEW (last);
 }
 
-/* Renders @content up to @end: into the last view, and into a new one once the last has
- * CHUNK_BYTES of final blocks. */
+static gboolean
+is_letter (const char *p,
+           const char *end)
+{
+  gunichar c;
+
+  if (p >= end)
+    return FALSE;
+  if ((guchar) *p < 0x80)
+    return g_ascii_isalpha (*p);
+  c = g_utf8_get_char_validated (p, end - p);
+  return c != (gunichar) -1 && c != (gunichar) -2 && g_unichar_isalpha (c);
+}
+
+/* Where the paragraph at @start of @text may go on in another view, as if it were a
+ * paragraph of its own: at the start of a word (a letter: nothing a block starts with) after
+ * one space or line end, outside code, links and HTML, with emphasis closed, and preferably
+ * after the end of a sentence or a line. The last such place, past MIN_PIECE_BYTES, or 0. */
+static gsize
+paragraph_split (const char *text,
+                 gsize       start,
+                 gsize       len)
+{
+  gsize sentence = 0, word = 0;
+  gboolean code = FALSE;
+  guint brackets = 0, angles = 0;
+  gboolean stars = FALSE, underscores = FALSE;
+
+  for (gsize i = start; i < len; i++)
+    {
+      char c = text[i];
+
+      if (c == '\\')
+        {
+          i++;
+          continue;
+        }
+      if (c == '`')
+        {
+          code = !code;
+          continue;
+        }
+      if (code)
+        continue;
+
+      switch (c)
+        {
+        case '[':
+          brackets++;
+          break;
+        case ']':
+          brackets -= brackets > 0;
+          break;
+        case '<':
+          /* "a < b" is no tag. */
+          angles += i + 1 < len && !g_ascii_isspace (text[i + 1]);
+          break;
+        case '>':
+          angles -= angles > 0;
+          break;
+        case '*':
+        case '_':
+          {
+            gboolean space_before = i == start || g_ascii_isspace (text[i - 1]);
+            gboolean space_after = i + 1 >= len || g_ascii_isspace (text[i + 1]);
+
+            /* "2 * 3" and snake_case open and close nothing. */
+            if (space_before && space_after)
+              break;
+            if (c == '_' && !space_before && !space_after &&
+                g_ascii_isalnum (text[i - 1]) && g_ascii_isalnum (text[i + 1]))
+              break;
+            if (c == '*')
+              stars = !stars;
+            else
+              underscores = !underscores;
+          }
+          break;
+        case ' ':
+        case '\n':
+          if (i >= start + MIN_PIECE_BYTES && brackets == 0 && angles == 0 && !stars && !underscores &&
+              !g_ascii_isspace (text[i - 1]) && text[i - 1] != '\\' && is_letter (text + i + 1, text + len))
+            {
+              word = i + 1;
+              if (c == '\n' || strchr (".!?:;", text[i - 1]) != NULL)
+                sentence = i + 1;
+            }
+          break;
+        default:
+          break;
+        }
+    }
+  return sentence != 0 ? sentence : word;
+}
+
+/* Renders @content up to @end into the last view. Once the last view has CHUNK_BYTES of
+ * final blocks, what follows them goes to a new view; once it is longer than that and ends
+ * with a paragraph, the paragraph goes on in a new view. */
 static void
 hv_chat_message_row_render (HvChatMessageRow *self,
                             const char       *content,
                             gsize             end)
 {
   HvMarkdownView *view = hv_chat_message_row_last_chunk (self);
-  gsize stable;
+  HvMarkdownRenderer *renderer = hv_markdown_view_get_renderer (view);
+  gsize stable, paragraph, split;
 
   hv_markdown_view_set_markdown (view, content + self->chunk_start, end - self->chunk_start);
 
-  stable = hv_markdown_renderer_get_stable_length (hv_markdown_view_get_renderer (view));
-  if (stable < CHUNK_BYTES)
+  stable = hv_markdown_renderer_get_stable_length (renderer);
+  if (stable >= CHUNK_BYTES)
+    {
+      /* The last view keeps its final blocks; what follows starts a new one. */
+      hv_markdown_view_set_markdown (view, content + self->chunk_start, stable);
+      self->chunk_start += stable;
+      view = hv_chat_message_row_add_chunk (self, FALSE);
+      renderer = hv_markdown_view_get_renderer (view);
+      hv_markdown_view_set_markdown (view, content + self->chunk_start, end - self->chunk_start);
+    }
+
+  if (end - self->chunk_start <= CHUNK_BYTES ||
+      !hv_markdown_renderer_get_open_paragraph (renderer, &paragraph))
+    return;
+  split = paragraph_split (content + self->chunk_start, paragraph, end - self->chunk_start);
+  if (split == 0)
     return;
 
-  /* The last view keeps its final blocks; what follows starts a new one. */
-  hv_markdown_view_set_markdown (view, content + self->chunk_start, stable);
-  self->chunk_start += stable;
-  view = HV_MARKDOWN_VIEW (hv_markdown_view_new ());
-  gtk_box_append (GTK_BOX (self->content_box), GTK_WIDGET (view));
+  /* The paragraph ends here in this view, and goes on in the next. */
+  hv_markdown_view_set_markdown (view, content + self->chunk_start, split);
+  self->chunk_start += split;
+  view = hv_chat_message_row_add_chunk (self, TRUE);
   hv_markdown_view_set_markdown (view, content + self->chunk_start, end - self->chunk_start);
 }
 
@@ -141,19 +281,22 @@ hv_chat_message_row_flush (HvChatMessageRow *self)
 
       if (len < self->content_shown)
         {
-          GtkWidget *child;
-
-          while ((child = gtk_widget_get_first_child (self->content_box)) != NULL)
-            gtk_box_remove (GTK_BOX (self->content_box), child);
+          hv_culling_box_remove_all (self->content_box);
           self->content_shown = 0;
           self->chunk_start = 0;
         }
-      /* Adding to a huge block lays it all out again: rather less often, with more. */
-      self->unbounded = gtk_text_buffer_get_char_count (
-                          gtk_text_view_get_buffer (GTK_TEXT_VIEW (hv_chat_message_row_last_chunk (self)))) > BIG_VIEW_CHARS;
-      end = self->unbounded ? len : piece_end (content, len, self->content_shown, self->budget);
+      end = piece_end (content, len, self->content_shown, self->budget);
 
-      hv_chat_message_row_render (self, content, end);
+      /* In steps: a view that grows too long is cut before it lays out the rest. One that
+       * cannot be cut (one huge code block) takes the rest at once. */
+      for (gsize shown = self->content_shown; shown < end; )
+        {
+          gsize step = shown - self->chunk_start > 2 * CHUNK_BYTES ? end - shown : STEP_BYTES;
+          gsize step_end = piece_end (content, end, shown, step);
+
+          hv_chat_message_row_render (self, content, step_end);
+          shown = step_end;
+        }
       self->n_renders++;
       self->frame_bytes += end - self->content_shown;
       self->content_shown = end;
@@ -198,7 +341,7 @@ hv_chat_message_row_after_paint (GdkFrameClock    *clock,
   self->measuring = FALSE;
 
   /* Small pieces say little: most of their frame is the rest of the window. */
-  if (self->frame_bytes >= MIN_BUDGET_BYTES && !self->unbounded)
+  if (self->frame_bytes >= MIN_BUDGET_BYTES)
     {
       gint64 elapsed = MAX (g_get_monotonic_time () - self->frame_start, 100);
       gsize fits = self->frame_bytes * FRAME_TARGET_US / elapsed;
@@ -484,6 +627,7 @@ hv_chat_message_row_class_init (HvChatMessageRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HV_TYPE_CULLING_BOX);
   g_type_ensure (HV_TYPE_MARKDOWN_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hv-chat-message-row.ui");
@@ -541,7 +685,7 @@ hv_chat_message_row_get_n_chunks (HvChatMessageRow *self)
 
   g_return_val_if_fail (HV_IS_CHAT_MESSAGE_ROW (self), 0);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (self->content_box); child != NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     n++;
   return n;
@@ -561,7 +705,7 @@ hv_chat_message_row_get_chunk (HvChatMessageRow *self,
 
   g_return_val_if_fail (HV_IS_CHAT_MESSAGE_ROW (self), NULL);
 
-  child = gtk_widget_get_first_child (self->content_box);
+  child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box));
   for (guint i = 0; i < n && child != NULL; i++)
     child = gtk_widget_get_next_sibling (child);
   return child != NULL ? HV_MARKDOWN_VIEW (child) : NULL;
@@ -570,8 +714,9 @@ hv_chat_message_row_get_chunk (HvChatMessageRow *self,
 /**
  * hv_chat_message_row_dup_text:
  *
- * Returns: (transfer full): the rendered reply as text, its views one after the other, as
- *   apart as blocks are ("\n\n")
+ * Returns: (transfer full): the rendered reply as text, as one view would show it: its
+ *   views one after the other, as apart as blocks are ("\n\n") or, when a paragraph goes on
+ *   in the next view, as words are (" ")
  */
 char *
 hv_chat_message_row_dup_text (HvChatMessageRow *self)
@@ -580,7 +725,7 @@ hv_chat_message_row_dup_text (HvChatMessageRow *self)
 
   g_return_val_if_fail (HV_IS_CHAT_MESSAGE_ROW (self), NULL);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (self->content_box); child != NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child));
@@ -590,7 +735,7 @@ hv_chat_message_row_dup_text (HvChatMessageRow *self)
       gtk_text_buffer_get_bounds (buffer, &start, &end);
       piece = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
       if (text->len > 0)
-        g_string_append (text, "\n\n");
+        g_string_append (text, g_object_get_qdata (G_OBJECT (child), continues_quark ()) != NULL ? " " : "\n\n");
       g_string_append (text, piece);
     }
   return g_string_free (text, FALSE);

@@ -35,6 +35,7 @@ struct _HvMarkdownRenderer
   GString       *stable_source;  /* the source of the final blocks */
   guint          n_stable_blocks;
   GArray        *tail;           /* Run: the rendering after stable_end, as in the buffer */
+  gssize         open_paragraph; /* where the text's last block starts, if a paragraph */
   gboolean       dark;
 
   GtkTextTag    *heading[6];
@@ -765,6 +766,13 @@ hv_markdown_renderer_render (HvMarkdownRenderer *self,
   tail_len = len - self->stable_source->len;
   document = cmark_parse_document (tail, tail_len, CMARK_OPT_VALIDATE_UTF8);
 
+  /* A paragraph at the top level, not in a list or a quote. */
+  self->open_paragraph = -1;
+  if (cmark_node_last_child (document) != NULL &&
+      cmark_node_get_type (cmark_node_last_child (document)) == CMARK_NODE_PARAGRAPH)
+    self->open_paragraph = self->stable_source->len +
+                           line_offset (tail, tail_len, cmark_node_get_start_line (cmark_node_last_child (document)));
+
   /* A block is final once the block after it starts on a complete line: the parser decided
    * to close it on that line, and what comes later cannot reopen it. (The line still
    * arriving can: "2" after a list is a paragraph, "2." continues the list.) */
@@ -835,6 +843,7 @@ hv_markdown_renderer_reset (HvMarkdownRenderer *self)
   gtk_text_buffer_move_mark (self->buffer, self->stable_end, &start);
   g_string_truncate (self->stable_source, 0);
   self->n_stable_blocks = 0;
+  self->open_paragraph = -1;
   g_array_set_size (self->tail, 0);
 }
 
@@ -855,6 +864,28 @@ hv_markdown_renderer_get_n_stable_blocks (HvMarkdownRenderer *self)
 {
   g_return_val_if_fail (HV_IS_MARKDOWN_RENDERER (self), 0);
   return self->n_stable_blocks;
+}
+
+/**
+ * hv_markdown_renderer_get_open_paragraph:
+ * @start: (out) (optional): where the paragraph starts in the text last rendered (bytes)
+ *
+ * Tells whether the text last rendered ends with a paragraph at the top level (not in a
+ * list or a quote): one that more text may make longer.
+ *
+ * Returns: whether it does
+ */
+gboolean
+hv_markdown_renderer_get_open_paragraph (HvMarkdownRenderer *self,
+                                         gsize              *start)
+{
+  g_return_val_if_fail (HV_IS_MARKDOWN_RENDERER (self), FALSE);
+
+  if (self->open_paragraph < 0)
+    return FALSE;
+  if (start != NULL)
+    *start = (gsize) self->open_paragraph;
+  return TRUE;
 }
 
 /**
@@ -1051,6 +1082,7 @@ hv_markdown_renderer_init (HvMarkdownRenderer *self)
 {
   self->stable_source = g_string_new (NULL);
   self->tail = runs_new ();
+  self->open_paragraph = -1;
 }
 
 /**

@@ -33,6 +33,8 @@ void                hv_markdown_renderer_render           (HvMarkdownRenderer *s
 void                hv_markdown_renderer_reset            (HvMarkdownRenderer *self);
 gsize               hv_markdown_renderer_get_stable_length (HvMarkdownRenderer *self);
 guint               hv_markdown_renderer_get_n_stable_blocks (HvMarkdownRenderer *self);
+gboolean            hv_markdown_renderer_get_open_paragraph (HvMarkdownRenderer *self,
+                                                             gsize              *start);
 void                hv_markdown_renderer_set_dark         (HvMarkdownRenderer *self,
                                                            gboolean            dark);
 const char         *hv_markdown_renderer_get_link_at      (HvMarkdownRenderer *self,

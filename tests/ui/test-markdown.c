@@ -428,6 +428,39 @@ test_replace (void)
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
 }
 
+/* The renderer tells where the paragraph that ends the text starts, when it is at the top
+ * level: a chat reply goes on with a long one in another view. */
+static void
+test_open_paragraph (void)
+{
+  g_autoptr(HvMarkdownRenderer) renderer = hv_markdown_renderer_new (NULL);
+  const char *text;
+  gsize start = 0;
+
+  hv_markdown_renderer_render (renderer, "", -1);
+  g_assert_false (hv_markdown_renderer_get_open_paragraph (renderer, &start));
+
+  text = "# Title\n\nFirst paragraph.\n\nSecond one, still\ngoing";
+  hv_markdown_renderer_render (renderer, text, -1);
+  g_assert_true (hv_markdown_renderer_get_open_paragraph (renderer, &start));
+  g_assert_cmpuint (start, ==, strstr (text, "Second") - text);
+
+  /* Rendered incrementally (the first blocks final), still from the start of the text. */
+  text = "# Title\n\nFirst paragraph.\n\nSecond one, still\ngoing on";
+  hv_markdown_renderer_render (renderer, text, -1);
+  g_assert_cmpuint (hv_markdown_renderer_get_stable_length (renderer), >, 0);
+  g_assert_true (hv_markdown_renderer_get_open_paragraph (renderer, &start));
+  g_assert_cmpuint (start, ==, strstr (text, "Second") - text);
+
+  /* Not a paragraph of a list, a quote or code. */
+  hv_markdown_renderer_render (renderer, "Intro\n\n- an item that goes on", -1);
+  g_assert_false (hv_markdown_renderer_get_open_paragraph (renderer, NULL));
+  hv_markdown_renderer_render (renderer, "> quoted text", -1);
+  g_assert_false (hv_markdown_renderer_get_open_paragraph (renderer, NULL));
+  hv_markdown_renderer_render (renderer, "```\ncode", -1);
+  g_assert_false (hv_markdown_renderer_get_open_paragraph (renderer, NULL));
+}
+
 /* Text that is not valid UTF-8 or holds NUL bytes still renders (as U+FFFD). */
 static void
 test_invalid_input (void)
@@ -454,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/markdown/incremental-tokens", test_incremental_tokens);
   g_test_add_func ("/markdown/appends", test_appends);
   g_test_add_func ("/markdown/replace", test_replace);
+  g_test_add_func ("/markdown/open-paragraph", test_open_paragraph);
   g_test_add_func ("/markdown/invalid-input", test_invalid_input);
 
   return g_test_run ();
