@@ -339,6 +339,8 @@ test_archives_when_program_exits (Fixture       *f,
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "recordings", NULL);
   const char *command[] = { "sh", "-c", "printf 'last words\\n'; tty >/dev/null && echo on-a-tty; exit 3", NULL };
   const char *shell_input[] = { "echo bye-$((6*7)); exit", NULL };
+  const char *keeper_command[] = { "cat", NULL };
+  g_autofree char *keeper = NULL;
   const char *enter[] = { "Enter", NULL };
   g_autofree char *name = NULL;
   g_autofree char *shell_name = NULL;
@@ -349,6 +351,9 @@ test_archives_when_program_exits (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* tmux exits with its last session; one that stays keeps the server up between the two
+   * sessions below (a new session racing a server on its way out fails). */
+  keeper = new_session (f, "keeper", keeper_command);
   hv_tmux_server_set_recorder (f->server, g_getenv ("HV_BINARY"), dir, NULL);
 
   name = new_session (f, "finishes", command);

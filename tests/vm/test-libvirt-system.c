@@ -308,21 +308,25 @@ test_reconnect_body (const char *name)
   g_assert_true (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING || hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF);
 
   /* A restarted libvirtd sometimes fails to take the guest back and stops it ("reason=daemon"
-   * in the qemu log); the backend must then show it shut off, through the event. Start it
-   * again so the new connection's events are seen either way. */
-  if (virsh_says_shut_off (name))
+   * in the qemu log), now or a moment later; the backend must then show it shut off, through
+   * the event. Wait until it agrees with libvirtd, and start it again if it was stopped. */
+  HV_TEST_WAIT_FOR ((hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF) == virsh_says_shut_off (name), 15000);
+  if (hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF)
     {
-      HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF, 10000);
       ok = do_action (backend, vm, HV_VM_ACTION_START, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
+      HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING, 20000);
     }
-  HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING, 20000);
 
-  /* And events flow again on the new connection. */
+  /* And events flow again on the new connection. Should libvirtd stop the guest between the
+   * check above and this, turning it off fails as "not running"; the event still comes. */
   ok = do_action (backend, vm, HV_VM_ACTION_FORCE_OFF, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
+  if (!ok)
+    {
+      g_assert_true (virsh_says_shut_off (name));
+      g_clear_error (&error);
+    }
   HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF, 10000);
   ok = do_action (backend, vm, HV_VM_ACTION_DELETE_WITH_DISKS, &error);
   g_assert_no_error (error);

@@ -230,6 +230,12 @@ time_event (const char *uri,
 }
 
 static gboolean
+vm_running (gpointer vm)
+{
+  return hv_vm_get_state (vm) == HV_VM_STATE_RUNNING;
+}
+
+static gboolean
 bench_events (const char *uri,
               gboolean   *passed)
 {
@@ -258,7 +264,16 @@ bench_events (const char *uri,
       *passed = FALSE;
       return FALSE;
     }
-  HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING, 20000);
+  if (!hv_test_wait_for (vm_running, vm, 60000))
+    {
+      printf ("FAIL: events: %s did not reach running within 60 s (state %s)\n", name,
+              hv_vm_state_to_string (hv_vm_get_state (vm)));
+      if (!hv_vm_backend_action_sync (HV_VM_BACKEND (backend), vm, HV_VM_ACTION_FORCE_OFF, NULL, &error))
+        g_clear_error (&error);
+      cleanup_domain (uri, name);
+      *passed = FALSE;
+      return FALSE;
+    }
 
   for (int i = 0; i < EVENT_RUNS; i++)
     {
