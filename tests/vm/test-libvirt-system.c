@@ -209,6 +209,22 @@ pid_file (void)
   return g_getenv ("HV_TEST_LIBVIRTD_PIDFILE");
 }
 
+/* A process's environment, from /proc. */
+static char **
+read_environ (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/environ", (int) pid);
+  g_autofree char *contents = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  for (gsize i = 0; i < length; i += strlen (contents + i) + 1)
+    if (contents[i] != '\0')
+      g_strv_builder_add (builder, contents + i);
+  return g_strv_builder_end (builder);
+}
+
 static GPid
 read_libvirtd_pid (void)
 {
@@ -220,13 +236,15 @@ read_libvirtd_pid (void)
 }
 
 static void
-restart_libvirtd (void)
+restart_libvirtd (char **envp)
 {
   const char *argv[] = { "libvirtd", "-d", "--pid-file", pid_file (), NULL };
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+  /* With the environment it had (build-aux/services'), not this test's isolated one: the
+   * daemon outlives the test and serves the tests and benchmarks after it. */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -263,6 +281,7 @@ test_reconnect_body (const char *name)
   GListModel *vms;
   guint n_before;
   GPid pid;
+  g_auto(GStrv) daemon_env = NULL;
   const char *message;
 
   if (uri == NULL)
@@ -285,6 +304,7 @@ test_reconnect_body (const char *name)
   HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING, 20000);
   n_before = g_list_model_get_n_items (vms);
 
+  daemon_env = read_environ (pid);
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
   HV_TEST_WAIT_FOR (hv_vm_backend_get_connection_state (HV_VM_BACKEND (backend)) != HV_VM_CONNECTION_CONNECTED, 10000);
   message = hv_vm_backend_get_connection_error (HV_VM_BACKEND (backend));
@@ -299,7 +319,7 @@ test_reconnect_body (const char *name)
 
   HV_TEST_WAIT_FOR (process_gone (pid), 10000);
   g_unlink (pid_file ());
-  restart_libvirtd ();
+  restart_libvirtd (daemon_env);
   HV_TEST_WAIT_FOR (hv_vm_backend_get_connection_state (HV_VM_BACKEND (backend)) == HV_VM_CONNECTION_CONNECTED, 30000);
   g_assert_null (hv_vm_backend_get_connection_error (HV_VM_BACKEND (backend)));
 
