@@ -40,6 +40,7 @@ typedef struct {
   char        *iso;
   gboolean     network;
   char        *qmp_path;
+  char        *qmp2_path;         /* a second monitor: two programs can steer the VM */
   char        *serial_path;
   char        *pid_path;
 
@@ -110,6 +111,7 @@ vm_entry_free (VmEntry *entry)
   g_free (entry->disk_format);
   g_free (entry->iso);
   g_free (entry->qmp_path);
+  g_free (entry->qmp2_path);
   g_free (entry->serial_path);
   g_free (entry->pid_path);
   g_free (entry->stop_reason);
@@ -164,12 +166,14 @@ vm_entry_set_paths (HvQemuBackend *self,
 {
   g_autofree char *base = hv_qemu_backend_runtime_base (self, name);
   g_autofree char *qmp = g_strconcat (base, ".qmp", NULL);
+  g_autofree char *qmp2 = g_strconcat (base, ".qmp2", NULL);
   g_autofree char *serial = g_strconcat (base, ".serial", NULL);
   g_autofree char *pid = g_strconcat (base, ".pid", NULL);
 
   entry->dir = g_build_filename (self->vms_dir, name, NULL);
   entry->definition_path = g_build_filename (entry->dir, DEFINITION_FILE, NULL);
   entry->qmp_path = g_build_filename (self->runtime_dir, qmp, NULL);
+  entry->qmp2_path = g_build_filename (self->runtime_dir, qmp2, NULL);
   entry->serial_path = g_build_filename (self->runtime_dir, serial, NULL);
   entry->pid_path = g_build_filename (self->runtime_dir, pid, NULL);
 }
@@ -178,6 +182,7 @@ static void
 vm_entry_remove_runtime_files (VmEntry *entry)
 {
   g_unlink (entry->qmp_path);
+  g_unlink (entry->qmp2_path);
   g_unlink (entry->serial_path);
   g_unlink (entry->pid_path);
 }
@@ -526,6 +531,18 @@ on_attach_connected (GObject      *object,
 
   if (!hv_qmp_client_connect_finish (client, result, &error))
     {
+      /* QEMU serves one client per monitor: the first one held (the window has it while the
+       * command line runs, say), the second monitor is tried. */
+      if (entry != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
+          g_strcmp0 (hv_qmp_client_get_socket_path (client), entry->qmp_path) == 0 &&
+          g_file_test (entry->qmp2_path, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(HvQmpClient) second = hv_qmp_client_new (entry->qmp2_path);
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          hv_qmp_client_connect_async (second, 0, cancellable, on_attach_connected, g_steal_pointer (&task));
+          return;
+        }
       if (entry != NULL)
         {
           entry->launching = FALSE;
@@ -576,8 +593,10 @@ hv_qemu_backend_attach (HvQemuBackend *self,
                         GTask         *task)
 {
   g_autoptr(HvQmpClient) client = hv_qmp_client_new (entry->qmp_path);
+  /* A held monitor accepts but never greets; with a second one to try, give up sooner. */
+  guint timeout_ms = g_file_test (entry->qmp2_path, G_FILE_TEST_EXISTS) ? 1000 : 0;
 
-  hv_qmp_client_connect_async (client, 0, g_task_get_cancellable (task),
+  hv_qmp_client_connect_async (client, timeout_ms, g_task_get_cancellable (task),
                                on_attach_connected, g_object_ref (task));
 }
 
@@ -977,6 +996,7 @@ hv_qemu_backend_build_argv (VmEntry *entry)
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
   g_autofree char *disk = escape_option (entry->disk);
   g_autofree char *qmp = escape_option (entry->qmp_path);
+  g_autofree char *qmp2 = escape_option (entry->qmp2_path);
   g_autofree char *serial = escape_option (entry->serial_path);
   guint64 memory_mib = (hv_vm_get_memory (entry->vm) + 1024 * 1024 - 1) / (1024 * 1024);
 
@@ -1004,6 +1024,9 @@ hv_qemu_backend_build_argv (VmEntry *entry)
   strv_builder_add_take (argv, g_strdup ("-chardev"));
   strv_builder_add_take (argv, g_strdup_printf ("socket,id=qmp0,path=%s,server=on,wait=off", qmp));
   g_strv_builder_add_many (argv, "-mon", "chardev=qmp0,mode=control", NULL);
+  strv_builder_add_take (argv, g_strdup ("-chardev"));
+  strv_builder_add_take (argv, g_strdup_printf ("socket,id=qmp1,path=%s,server=on,wait=off", qmp2));
+  g_strv_builder_add_many (argv, "-mon", "chardev=qmp1,mode=control", NULL);
   strv_builder_add_take (argv, g_strdup ("-chardev"));
   strv_builder_add_take (argv, g_strdup_printf ("socket,id=serial0,path=%s,server=on,wait=off", serial));
   g_strv_builder_add_many (argv, "-serial", "chardev:serial0",

@@ -465,6 +465,46 @@ test_backend_readopt (void)
   g_assert_finalize_object (g_steal_pointer (&second));
 }
 
+/* Two programs at once (the window and `hydravisor vm …`): the second uses QEMU's second
+ * monitor, can steer the VM, and the first follows what it did through its own events. */
+static void
+test_backend_two_programs (void)
+{
+  g_autoptr(HvQemuBackend) window = hv_qemu_backend_new (NULL, NULL);
+  g_autoptr(HvQemuBackend) command = hv_qemu_backend_new (NULL, NULL);
+  g_autoptr(HvVmSpec) spec = small_spec ("shared");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HvVm) vm = NULL;
+  HvVm *other;
+
+  g_assert_true (backend_connect (HV_VM_BACKEND (window), &error));
+  vm = backend_create (HV_VM_BACKEND (window), spec, &error);
+  g_assert_no_error (error);
+  g_assert_true (backend_action (HV_VM_BACKEND (window), vm, HV_VM_ACTION_START, &error));
+  g_assert_no_error (error);
+  HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_RUNNING, 10000);
+
+  /* The window holds the first monitor. */
+  g_assert_true (backend_connect (HV_VM_BACKEND (command), &error));
+  g_assert_no_error (error);
+  other = hv_vm_backend_find_vm (HV_VM_BACKEND (command), "shared");
+  g_assert_nonnull (other);
+  g_assert_cmpint (hv_vm_get_state (other), ==, HV_VM_STATE_RUNNING);
+  g_assert_null (hv_vm_get_state_reason (other));
+
+  g_assert_true (backend_action (HV_VM_BACKEND (command), other, HV_VM_ACTION_PAUSE, &error));
+  g_assert_no_error (error);
+  HV_TEST_WAIT_FOR (hv_vm_get_state (other) == HV_VM_STATE_PAUSED, 10000);
+  HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_PAUSED, 10000);
+
+  g_assert_true (backend_action (HV_VM_BACKEND (window), vm, HV_VM_ACTION_FORCE_OFF, &error));
+  g_assert_no_error (error);
+  HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF, 20000);
+  HV_TEST_WAIT_FOR (hv_vm_get_state (other) == HV_VM_STATE_SHUTOFF, 20000);
+
+  kill_test_qemus ();
+}
+
 /* An image the user brings is used in place and never deleted; QEMU's own complaint is in
  * the error when it cannot start. */
 static void
@@ -589,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/qemu-backend/lifecycle", test_backend_lifecycle);
   g_test_add_func ("/qemu-backend/shutdown-timeout", test_backend_shutdown_timeout);
   g_test_add_func ("/qemu-backend/readopt", test_backend_readopt);
+  g_test_add_func ("/qemu-backend/two-programs", test_backend_two_programs);
   g_test_add_func ("/qemu-backend/existing-image", test_backend_existing_image);
 
   return g_test_run ();
