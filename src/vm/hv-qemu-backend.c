@@ -68,6 +68,9 @@ struct _HvQemuBackend
   HvVmConnectionState  connection_state;
   char                *connection_error;
   guint                shutdown_timeout;
+  GFileMonitor        *vms_monitor;      /* VMs made or deleted by another program (the CLI) */
+  GFileMonitor        *runtime_monitor;  /* …and started or stopped by one */
+  guint                rescan_id;
 };
 
 static void hv_qemu_backend_iface_init (HvVmBackendInterface *iface);
@@ -84,6 +87,7 @@ enum {
 };
 
 static void hv_qemu_backend_attach (HvQemuBackend *self, VmEntry *entry, GTask *task);
+static GFileMonitor *hv_qemu_backend_watch (HvQemuBackend *self, const char *path);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Entries */
@@ -677,6 +681,11 @@ hv_qemu_backend_connect_async (HvVmBackend         *backend,
 
   hv_qemu_backend_set_connection (self, HV_VM_CONNECTION_CONNECTING, NULL);
 
+  if (self->vms_monitor == NULL)
+    self->vms_monitor = hv_qemu_backend_watch (self, self->vms_dir);
+  if (self->runtime_monitor == NULL)
+    self->runtime_monitor = hv_qemu_backend_watch (self, self->runtime_dir);
+
   dir = g_dir_open (self->vms_dir, 0, &error);
   if (dir == NULL && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
@@ -736,6 +745,54 @@ hv_qemu_backend_connect_async (HvVmBackend         *backend,
     }
 
   connect_one_done (self, task);
+}
+
+static gboolean
+hv_qemu_backend_rescan (gpointer user_data)
+{
+  HvQemuBackend *self = user_data;
+
+  self->rescan_id = 0;
+  /* Connecting again is how definitions and running QEMUs are found; the VMs we know keep
+   * their objects. */
+  hv_vm_backend_connect_async (HV_VM_BACKEND (self), NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hv_qemu_backend_folder_changed (GFileMonitor      *monitor,
+                                GFile             *file,
+                                GFile             *other,
+                                GFileMonitorEvent  event,
+                                HvQemuBackend     *self)
+{
+  if (event != G_FILE_MONITOR_EVENT_CREATED && event != G_FILE_MONITOR_EVENT_DELETED &&
+      event != G_FILE_MONITOR_EVENT_MOVED_IN && event != G_FILE_MONITOR_EVENT_MOVED_OUT)
+    return;
+  /* A VM is a folder and then its definition, a start is a socket and then a pid file:
+   * look once things have settled. */
+  g_clear_handle_id (&self->rescan_id, g_source_remove);
+  self->rescan_id = g_timeout_add (300, hv_qemu_backend_rescan, self);
+}
+
+static GFileMonitor *
+hv_qemu_backend_watch (HvQemuBackend *self,
+                       const char    *path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GFileMonitor *monitor;
+
+  if (!hv_paths_ensure_dir (path, NULL))
+    return NULL;
+  monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (monitor == NULL)
+    {
+      g_debug ("Not following %s: %s", path, error->message);
+      return NULL;
+    }
+  g_signal_connect_object (monitor, "changed", G_CALLBACK (hv_qemu_backend_folder_changed), self, 0);
+  return monitor;
 }
 
 static gboolean
@@ -2054,6 +2111,9 @@ hv_qemu_backend_dispose (GObject *object)
   HvQemuBackend *self = HV_QEMU_BACKEND (object);
 
   /* The VMs keep running (QEMU is daemonized); only our monitor connections close. */
+  g_clear_handle_id (&self->rescan_id, g_source_remove);
+  g_clear_object (&self->vms_monitor);
+  g_clear_object (&self->runtime_monitor);
   if (self->entries != NULL)
     g_hash_table_remove_all (self->entries);
   if (self->vms != NULL)

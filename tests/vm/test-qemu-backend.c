@@ -502,6 +502,28 @@ test_backend_two_programs (void)
   HV_TEST_WAIT_FOR (hv_vm_get_state (vm) == HV_VM_STATE_SHUTOFF, 20000);
   HV_TEST_WAIT_FOR (hv_vm_get_state (other) == HV_VM_STATE_SHUTOFF, 20000);
 
+  /* A VM the command line makes, starts and deletes shows up in the window by itself. */
+  {
+    g_autoptr(HvVmSpec) cli_spec = small_spec ("from-cli");
+    g_autoptr(HvVm) made = backend_create (HV_VM_BACKEND (command), cli_spec, &error);
+    HvVm *seen;
+
+    g_assert_no_error (error);
+    HV_TEST_WAIT_FOR (hv_vm_backend_find_vm (HV_VM_BACKEND (window), "from-cli") != NULL, 10000);
+    seen = hv_vm_backend_find_vm (HV_VM_BACKEND (window), "from-cli");
+    g_assert_cmpint (hv_vm_get_state (seen), ==, HV_VM_STATE_SHUTOFF);
+    g_assert_true (backend_action (HV_VM_BACKEND (command), made, HV_VM_ACTION_START, &error));
+    g_assert_no_error (error);
+    HV_TEST_WAIT_FOR (hv_vm_get_state (seen) == HV_VM_STATE_RUNNING, 10000);
+    g_assert_true (backend_action (HV_VM_BACKEND (command), made, HV_VM_ACTION_FORCE_OFF, &error));
+    g_assert_no_error (error);
+    HV_TEST_WAIT_FOR (hv_vm_get_state (seen) == HV_VM_STATE_SHUTOFF, 20000);
+    HV_TEST_WAIT_FOR (hv_vm_get_state (made) == HV_VM_STATE_SHUTOFF, 20000);
+    g_assert_true (backend_action (HV_VM_BACKEND (command), made, HV_VM_ACTION_DELETE_WITH_DISKS, &error));
+    g_assert_no_error (error);
+    HV_TEST_WAIT_FOR (hv_vm_backend_find_vm (HV_VM_BACKEND (window), "from-cli") == NULL, 10000);
+  }
+
   kill_test_qemus ();
 }
 
