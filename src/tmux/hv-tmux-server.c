@@ -649,6 +649,20 @@ hv_tmux_server_set_recorder (HvTmuxServer *self,
   self->config_dir = g_strdup (config_dir ? config_dir : hv_paths_get_config_dir ());
 }
 
+typedef struct {
+  char  *name;
+  char **argv;
+  guint  attempts;
+} NewSessionData;
+
+static void
+new_session_data_free (NewSessionData *data)
+{
+  g_free (data->name);
+  g_strfreev (data->argv);
+  g_free (data);
+}
+
 static void
 new_session_done (GObject      *source,
                   GAsyncResult *result,
@@ -656,18 +670,28 @@ new_session_done (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   HvTmuxServer *self = g_task_get_source_object (task);
-  const char *name = g_task_get_task_data (task);
+  NewSessionData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!hv_host_command_run_finish (result, NULL, NULL, &error))
     {
-      g_task_return_error (task, translate_error (self, g_steal_pointer (&error), name));
+      /* The server was on its way out (its last session just ended) as this command reached
+       * it: once more starts a new one. */
+      if (strstr (error->message, "server exited unexpectedly") != NULL && data->attempts++ < 2)
+        {
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          hv_host_command_run_async ((const char * const *) data->argv, NULL, cancellable,
+                                     new_session_done, g_steal_pointer (&task));
+          return;
+        }
+      g_task_return_error (task, translate_error (self, g_steal_pointer (&error), data->name));
       return;
     }
   if (self->started && self->control == NULL)
     connect_control (self);
   schedule_refresh (self);
-  g_task_return_pointer (task, g_strdup (name), g_free);
+  g_task_return_pointer (task, g_strdup (data->name), g_free);
 }
 
 /**
@@ -695,6 +719,7 @@ hv_tmux_server_new_session_async (HvTmuxServer        *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_auto(GStrv) argv = NULL;
+  NewSessionData *data;
 
   g_return_if_fail (HV_IS_TMUX_SERVER (self) && id != NULL);
 
@@ -707,7 +732,10 @@ hv_tmux_server_new_session_async (HvTmuxServer        *self,
     }
   name = hv_tmux_server_session_name (self, id);
   argv = hv_tmux_server_new_session_argv (self, name, command, cwd, environment, cols, rows);
-  g_task_set_task_data (task, g_steal_pointer (&name), g_free);
+  data = g_new0 (NewSessionData, 1);
+  data->name = g_steal_pointer (&name);
+  data->argv = g_strdupv (argv);
+  g_task_set_task_data (task, data, (GDestroyNotify) new_session_data_free);
   hv_host_command_run_async ((const char * const *) argv, NULL, cancellable, new_session_done, g_steal_pointer (&task));
 }
 
