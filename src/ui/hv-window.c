@@ -38,8 +38,15 @@ struct _HvWindow
   AdwWindowTitle       *content_title;
   GtkStack             *content_stack;
   AdwTabView           *tab_view;
-  HvSessionsList       *sessions_list;
   HvVmsList            *vms_list;
+  AdwBin               *models_bin;
+  AdwBin               *sessions_bin;
+
+  /* The Models and Sessions sections are built after the first frame (or when first
+   * shown): not needed for it, they cost a tenth of the time to it. */
+  HvSessionsList       *sessions_list;
+  HvModelsPage         *models_page;
+  guint                 build_sections_id;
 };
 
 G_DEFINE_FINAL_TYPE (HvWindow, hv_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -167,6 +174,78 @@ hv_window_set_section (HvWindow   *self,
   adw_view_stack_set_visible_child_name (self->sections, name);
 }
 
+static HvSessionsList *
+hv_window_ensure_sessions_list (HvWindow *self)
+{
+  g_autofree char *recordings = NULL;
+
+  if (self->sessions_list != NULL || self->sessions_bin == NULL)
+    return self->sessions_list;
+
+  self->sessions_list = g_object_new (HV_TYPE_SESSIONS_LIST, "tab-view", self->tab_view, NULL);
+  adw_bin_set_child (self->sessions_bin, GTK_WIDGET (self->sessions_list));
+
+  /* Where the application's tmux server records (hv_tmux_server_set_recorder() without a
+   * folder), read from when the recordings are first shown. */
+  recordings = hv_paths_get_data_subdir ("sessions");
+  hv_recordings_list_set_folder (hv_sessions_list_get_recordings_list (self->sessions_list), recordings);
+  if (self->server != NULL)
+    {
+      hv_sessions_list_set_model (self->sessions_list, hv_tmux_server_get_sessions (self->server));
+      hv_recordings_list_set_session_prefix (hv_sessions_list_get_recordings_list (self->sessions_list),
+                                             hv_tmux_server_get_prefix (self->server));
+    }
+  return self->sessions_list;
+}
+
+static HvModelsPage *
+hv_window_ensure_models_page (HvWindow *self)
+{
+  if (self->models_page != NULL || self->models_bin == NULL)
+    return self->models_page;
+
+  self->models_page = g_object_new (HV_TYPE_MODELS_PAGE, NULL);
+  adw_bin_set_child (self->models_bin, GTK_WIDGET (self->models_page));
+  return self->models_page;
+}
+
+static gboolean
+hv_window_build_sections (gpointer user_data)
+{
+  HvWindow *self = user_data;
+
+  /* One per turn, each a few milliseconds. */
+  if (self->sessions_list == NULL)
+    {
+      hv_window_ensure_sessions_list (self);
+      return G_SOURCE_CONTINUE;
+    }
+  hv_window_ensure_models_page (self);
+  self->build_sections_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hv_window_first_paint (GdkFrameClock *clock,
+                       HvWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, hv_window_first_paint, self);
+  if (self->build_sections_id == 0 && (self->sessions_list == NULL || self->models_page == NULL))
+    self->build_sections_id = g_idle_add_full (G_PRIORITY_LOW, hv_window_build_sections, self, NULL);
+}
+
+static void
+hv_window_map (GtkWidget *widget)
+{
+  HvWindow *self = HV_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hv_window_parent_class)->map (widget);
+
+  if (self->sessions_list == NULL || self->models_page == NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (hv_window_first_paint), self, 0);
+}
+
 static void
 hv_window_section_changed (HvWindow *self)
 {
@@ -177,6 +256,10 @@ hv_window_section_changed (HvWindow *self)
     return;
 
   child = adw_view_stack_get_visible_child (self->sections);
+  if (child == GTK_WIDGET (self->sessions_bin))
+    hv_window_ensure_sessions_list (self);
+  else if (child == GTK_WIDGET (self->models_bin))
+    hv_window_ensure_models_page (self);
   if (child != NULL)
     adw_window_title_set_title (self->section_title,
                                 adw_view_stack_page_get_title (adw_view_stack_get_page (self->sections, child)));
@@ -737,7 +820,9 @@ hv_window_kill_session_action (GtkWidget  *widget,
 static HvRecordingsList *
 hv_window_get_recordings_list (HvWindow *self)
 {
-  return self->sessions_list != NULL ? hv_sessions_list_get_recordings_list (self->sessions_list) : NULL;
+  HvSessionsList *list = hv_window_ensure_sessions_list (self);
+
+  return list != NULL ? hv_sessions_list_get_recordings_list (list) : NULL;
 }
 
 /* The replay tab of @path in any window of the application, and its window. */
@@ -1119,8 +1204,11 @@ hv_window_set_server (HvWindow     *self,
   g_signal_connect_object (hv_tmux_server_get_sessions (server), "items-changed",
                            G_CALLBACK (hv_window_sessions_changed), self,
                            G_CONNECT_SWAPPED);
-  hv_sessions_list_set_model (self->sessions_list, hv_tmux_server_get_sessions (server));
-  hv_recordings_list_set_session_prefix (hv_window_get_recordings_list (self), hv_tmux_server_get_prefix (server));
+  if (self->sessions_list != NULL)
+    {
+      hv_sessions_list_set_model (self->sessions_list, hv_tmux_server_get_sessions (server));
+      hv_recordings_list_set_session_prefix (hv_window_get_recordings_list (self), hv_tmux_server_get_prefix (server));
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", TRUE);
 }
 
@@ -1222,6 +1310,7 @@ hv_window_dispose (GObject *object)
   HvWindow *self = HV_WINDOW (object);
 
   hv_window_unbind_title (self);
+  g_clear_handle_id (&self->build_sections_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->settings != NULL)
     g_settings_unbind (self->paned, "position");
@@ -1287,6 +1376,7 @@ hv_window_class_init (HvWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   
   object_class->dispose = hv_window_dispose;
+  GTK_WIDGET_CLASS (klass)->map = hv_window_map;
   object_class->get_property = hv_window_get_property;
   object_class->set_property = hv_window_set_property;
   window_class->close_request = hv_window_close_request;
@@ -1314,7 +1404,8 @@ hv_window_class_init (HvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HvWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, tab_view);
-  gtk_widget_class_bind_template_child (widget_class, HvWindow, sessions_list);
+  gtk_widget_class_bind_template_child (widget_class, HvWindow, sessions_bin);
+  gtk_widget_class_bind_template_child (widget_class, HvWindow, models_bin);
   gtk_widget_class_bind_template_child (widget_class, HvWindow, vms_list);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_section_changed);
   gtk_widget_class_bind_template_callback (widget_class, hv_window_close_page);
@@ -1356,7 +1447,6 @@ static void
 hv_window_init (HvWindow *self)
 {
   g_autofree char *accel = NULL;
-  g_autofree char *recordings = NULL;
   GtkEventController *shortcuts;
 
   /* Until hv_window_load_settings() reads the schema's range. */
@@ -1395,11 +1485,6 @@ hv_window_init (HvWindow *self)
   g_clear_pointer (&accel, g_free);
   accel = gtk_accelerator_get_label (NEW_CHAT_KEY, NEW_CHAT_MODS);
   gtk_label_set_label (self->new_chat_accel, accel);
-
-  /* Where the application's tmux server records (hv_tmux_server_set_recorder() without a
-   * folder), read from when the recordings are first shown. */
-  recordings = hv_paths_get_data_subdir ("sessions");
-  hv_recordings_list_set_folder (hv_window_get_recordings_list (self), recordings);
 
   hv_window_section_changed (self);
   hv_window_tabs_changed (self);
@@ -1457,6 +1542,32 @@ hv_window_get_sections (HvWindow *self)
   g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
 
   return self->sections;
+}
+
+/**
+ * hv_window_get_sessions_list:
+ * @self: a #HvWindow
+ *
+ * Returns: (transfer none): the Sessions section (built now if it was not yet)
+ */
+HvSessionsList *
+hv_window_get_sessions_list (HvWindow *self)
+{
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  return hv_window_ensure_sessions_list (self);
+}
+
+/**
+ * hv_window_get_models_page:
+ * @self: a #HvWindow
+ *
+ * Returns: (transfer none): the Models section (built now if it was not yet)
+ */
+HvModelsPage *
+hv_window_get_models_page (HvWindow *self)
+{
+  g_return_val_if_fail (HV_IS_WINDOW (self), NULL);
+  return hv_window_ensure_models_page (self);
 }
 
 /**

@@ -4,7 +4,9 @@
 #include <adwaita.h>
 
 #include "hv-application.h"
+#include "hv-models-page.h"
 #include "hv-recording.h"
+#include "hv-sessions-list.h"
 #include "hv-vm.h"
 
 G_BEGIN_DECLS
@@ -16,6 +18,9 @@ G_DECLARE_FINAL_TYPE (HvWindow, hv_window, HV, WINDOW, AdwApplicationWindow)
 HvWindow     *hv_window_new          (HvApplication *app);
 AdwTabView   *hv_window_get_tab_view (HvWindow      *self);
 AdwViewStack *hv_window_get_sections (HvWindow      *self);
+/* The Models and Sessions sections, built on first use (or after the first frame). */
+HvModelsPage   *hv_window_get_models_page   (HvWindow *self);
+HvSessionsList *hv_window_get_sessions_list (HvWindow *self);
 void          hv_window_add_toast    (HvWindow      *self,
                                       AdwToast      *toast);
 

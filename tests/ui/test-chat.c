@@ -222,7 +222,7 @@ selected_chat (void)
 static HvModelsPage *
 models_page (void)
 {
-  return HV_MODELS_PAGE (adw_view_stack_get_child_by_name (hv_window_get_sections (main_window), "models"));
+  return hv_window_get_models_page (main_window);
 }
 
 static guint

@@ -100,7 +100,7 @@ message_dialog (void)
 static HvSessionsList *
 sessions_list (void)
 {
-  return HV_SESSIONS_LIST (adw_view_stack_get_child_by_name (hv_window_get_sections (main_window), "sessions"));
+  return hv_window_get_sessions_list (main_window);
 }
 
 static HvRecordingsList *

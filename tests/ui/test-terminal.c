@@ -169,7 +169,7 @@ lookup_session (const char *id)
 static HvSessionRow *
 session_row (const char *id)
 {
-  HvSessionsList *list = HV_SESSIONS_LIST (adw_view_stack_get_child_by_name (hv_window_get_sections (main_window), "sessions"));
+  HvSessionsList *list = hv_window_get_sessions_list (main_window);
   g_autofree char *name = g_strconcat ("hydravisor-", id, NULL);
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (hv_sessions_list_get_list_box (list)));
@@ -439,7 +439,7 @@ test_close_detach (void)
 
   /* Activating the row brings the tab back, attached, with what the session showed. */
   row = session_row ("a");
-  g_signal_emit_by_name (hv_sessions_list_get_list_box (HV_SESSIONS_LIST (adw_view_stack_get_child_by_name (hv_window_get_sections (main_window), "sessions"))),
+  g_signal_emit_by_name (hv_sessions_list_get_list_box (hv_window_get_sessions_list (main_window)),
                          "row-activated", row);
   HV_TEST_WAIT_FOR (find_tab ("a") != NULL, 5000);
   g_assert_true (adw_tab_view_get_selected_page (tab_view ()) == find_tab ("a"));

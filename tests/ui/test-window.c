@@ -105,6 +105,9 @@ test_window_contents (void)
   stack = hv_window_get_sections (window);
   g_assert_true (ADW_IS_VIEW_STACK (stack));
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (stack)));
+  /* The Models and Sessions sections are built right after the first frame. */
+  HV_TEST_WAIT_FOR (gtk_widget_get_first_child (adw_view_stack_get_child_by_name (stack, "models")) != NULL &&
+                    gtk_widget_get_first_child (adw_view_stack_get_child_by_name (stack, "sessions")) != NULL, 5000);
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
       GtkWidget *child = adw_view_stack_get_child_by_name (stack, sections[i].name);

@@ -258,6 +258,7 @@ watch_frames (GtkWidget *widget,
     }
 
   g_signal_handlers_disconnect_matched (clock, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, frame_phase, NULL);
+  g_array_sort (frames, compare_frames);
   printf ("  %u frames; the longest (ms: update, layout, paint, after-paint; views then):\n", frames->len);
   for (guint i = 0; i < MIN (frames->len, 12); i++)
     {
