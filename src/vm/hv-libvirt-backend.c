@@ -1761,6 +1761,10 @@ action_done (GObject      *source,
       break;
 
     default:
+      /* The event normally says so first; reading the state once more after our own action
+       * keeps the VM right when an event was lost (libvirtd restarting around it). */
+      if ((entry = find_entry_for_vm (self, data->vm)) != NULL)
+        refresh_entry (self, entry);
       g_task_return_boolean (task, TRUE);
       break;
     }
