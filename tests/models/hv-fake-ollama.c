@@ -1137,3 +1137,73 @@ hv_fake_ollama_get_n_disconnected (HvFakeOllama *self)
 {
   return self->n_disconnected;
 }
+
+/* ---------------------------------------------------------------------------------------
+ * On a thread of its own
+ * ------------------------------------------------------------------------------------- */
+
+static struct {
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  char         *url;
+  GMutex        mutex;
+  GCond         cond;
+} threaded;
+
+static gpointer
+fake_thread_run (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  HvFakeOllama *fake;
+
+  g_main_context_push_thread_default (threaded.context);
+  fake = hv_fake_ollama_new (&error);
+  if (fake == NULL)
+    g_error ("the fake Ollama did not start: %s", error->message);
+  hv_fake_ollama_set_burst (fake, TRUE);
+
+  g_mutex_lock (&threaded.mutex);
+  threaded.url = g_strdup (hv_fake_ollama_get_url (fake));
+  g_cond_signal (&threaded.cond);
+  g_mutex_unlock (&threaded.mutex);
+
+  g_main_loop_run (threaded.loop);
+
+  hv_fake_ollama_free (fake);
+  g_main_context_pop_thread_default (threaded.context);
+  return NULL;
+}
+
+const char *
+hv_fake_ollama_thread_start (void)
+{
+  g_assert (threaded.thread == NULL);
+
+  threaded.context = g_main_context_new ();
+  threaded.loop = g_main_loop_new (threaded.context, FALSE);
+  threaded.thread = g_thread_new ("fake-ollama", fake_thread_run, NULL);
+
+  g_mutex_lock (&threaded.mutex);
+  while (threaded.url == NULL)
+    g_cond_wait (&threaded.cond, &threaded.mutex);
+  g_mutex_unlock (&threaded.mutex);
+  return threaded.url;
+}
+
+static gboolean
+quit_fake_loop (gpointer data)
+{
+  g_main_loop_quit (threaded.loop);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hv_fake_ollama_thread_stop (void)
+{
+  g_main_context_invoke (threaded.context, quit_fake_loop, NULL);
+  g_thread_join (g_steal_pointer (&threaded.thread));
+  g_clear_pointer (&threaded.loop, g_main_loop_unref);
+  g_clear_pointer (&threaded.context, g_main_context_unref);
+  g_clear_pointer (&threaded.url, g_free);
+}

@@ -51,4 +51,10 @@ guint         hv_fake_ollama_get_n_disconnected (HvFakeOllama  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HvFakeOllama, hv_fake_ollama_free)
 
+/* A fake Ollama on a thread and main context of its own, writing as fast as its client
+ * reads (burst): for the UI tests and benchmarks, whose main loop is the window's.
+ * Returns its URL; stop it with hv_fake_ollama_thread_stop(). One at a time. */
+const char   *hv_fake_ollama_thread_start       (void);
+void          hv_fake_ollama_thread_stop        (void);
+
 G_END_DECLS

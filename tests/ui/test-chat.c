@@ -40,70 +40,7 @@ static HvApplication *app;
 static HvWindow *main_window;
 static char *tmux_socket;
 
-/* ---------------------------------------------------------------------------------------
- * The fake Ollama, in its own thread
- * ------------------------------------------------------------------------------------- */
-
-static GThread *fake_thread;
-static GMainContext *fake_context;
-static GMainLoop *fake_loop;
-static char *fake_url;
-static GMutex fake_mutex;
-static GCond fake_cond;
-
-static gpointer
-fake_thread_run (gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  HvFakeOllama *fake;
-
-  g_main_context_push_thread_default (fake_context);
-  fake = hv_fake_ollama_new (&error);
-  g_assert_no_error (error);
-  /* A server of its own: it writes as fast as the client reads. */
-  hv_fake_ollama_set_burst (fake, TRUE);
-
-  g_mutex_lock (&fake_mutex);
-  fake_url = g_strdup (hv_fake_ollama_get_url (fake));
-  g_cond_signal (&fake_cond);
-  g_mutex_unlock (&fake_mutex);
-
-  g_main_loop_run (fake_loop);
-
-  hv_fake_ollama_free (fake);
-  g_main_context_pop_thread_default (fake_context);
-  return NULL;
-}
-
-static void
-start_fake_ollama (void)
-{
-  fake_context = g_main_context_new ();
-  fake_loop = g_main_loop_new (fake_context, FALSE);
-  fake_thread = g_thread_new ("fake-ollama", fake_thread_run, NULL);
-
-  g_mutex_lock (&fake_mutex);
-  while (fake_url == NULL)
-    g_cond_wait (&fake_cond, &fake_mutex);
-  g_mutex_unlock (&fake_mutex);
-}
-
-static gboolean
-quit_fake_loop (gpointer data)
-{
-  g_main_loop_quit (fake_loop);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-stop_fake_ollama (void)
-{
-  g_main_context_invoke (fake_context, quit_fake_loop, NULL);
-  g_thread_join (fake_thread);
-  g_main_loop_unref (fake_loop);
-  g_main_context_unref (fake_context);
-  g_free (fake_url);
-}
+static const char *fake_url;   /* the fake Ollama on its own thread (hv-fake-ollama.h) */
 
 /* ---------------------------------------------------------------------------------------
  * Helpers
@@ -1012,7 +949,7 @@ main (int   argc,
   hv_test_init_ui (&argc, &argv);
   gtk_init ();
 
-  start_fake_ollama ();
+  fake_url = hv_fake_ollama_thread_start ();
   tmux_socket = hv_test_tmux_socket_name ();
   write_config (fake_url);
 
@@ -1038,7 +975,7 @@ main (int   argc,
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   hv_test_wait_for (no_windows, NULL, 5000);
   g_clear_object (&app);
-  stop_fake_ollama ();
+  hv_fake_ollama_thread_stop ();
   hv_test_tmux_kill_server (tmux_socket);
   g_free (tmux_socket);
   return ret;
