@@ -190,9 +190,18 @@ cleanup_domain (const char *uri,
 }
 
 typedef struct {
-  HvVmState wanted;
-  gint64    seen_us;
+  HvVmState      wanted;
+  gint64         seen_us;
+  GAsyncResult **result;
 } StateWait;
+
+static gboolean
+state_seen (gpointer data)
+{
+  StateWait *wait = data;
+
+  return wait->seen_us != 0 && *wait->result != NULL;
+}
 
 static void
 on_state (HvVm       *vm,
@@ -214,7 +223,7 @@ time_event (const char *uri,
   const char *argv[] = { "virsh", "-q", "-c", uri, verb, name, NULL };
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  StateWait wait = { state, 0 };
+  StateWait wait = { state, 0, &result };
   gulong id;
   gint64 started;
 
@@ -224,7 +233,17 @@ time_event (const char *uri,
   if (proc == NULL)
     return -1;
   g_subprocess_wait_async (proc, NULL, store_result, &result);
-  HV_TEST_WAIT_FOR (wait.seen_us != 0 && result != NULL, 20000);
+  if (!hv_test_wait_for (state_seen, &wait, 20000))
+    {
+      printf ("  virsh %s %s: no %s state within 20 s (virsh %s, the VM says %s)\n", verb, name,
+              hv_vm_state_to_string (state), result == NULL ? "still running" :
+              g_subprocess_get_successful (proc) ? "succeeded" : "failed",
+              hv_vm_state_to_string (hv_vm_get_state (vm)));
+      g_signal_handler_disconnect (vm, id);
+      if (result == NULL)
+        g_subprocess_force_exit (proc);
+      return -1;
+    }
   g_signal_handler_disconnect (vm, id);
   return (wait.seen_us - started) / 1000.0;
 }
@@ -278,7 +297,16 @@ bench_events (const char *uri,
   for (int i = 0; i < EVENT_RUNS; i++)
     {
       suspend[i] = time_event (uri, "suspend", name, vm, HV_VM_STATE_PAUSED);
-      resume[i] = time_event (uri, "resume", name, vm, HV_VM_STATE_RUNNING);
+      resume[i] = suspend[i] < 0 ? -1 : time_event (uri, "resume", name, vm, HV_VM_STATE_RUNNING);
+      if (suspend[i] < 0 || resume[i] < 0)
+        {
+          printf ("FAIL: events: a state change made with virsh was not seen (run %d)\n", i + 1);
+          if (!hv_vm_backend_action_sync (HV_VM_BACKEND (backend), vm, HV_VM_ACTION_FORCE_OFF, NULL, &error))
+            g_clear_error (&error);
+          cleanup_domain (uri, name);
+          *passed = FALSE;
+          return FALSE;
+        }
     }
 
   if (!hv_vm_backend_action_sync (HV_VM_BACKEND (backend), vm, HV_VM_ACTION_FORCE_OFF, NULL, &error))
