@@ -1175,6 +1175,18 @@ refresh_entry (HvLibvirtBackend *self,
 
 /* ───────────────────────── interface: basics ───────────────────────── */
 
+static HvVmConnectionState
+hv_libvirt_backend_get_connection_state (HvVmBackend *backend)
+{
+  return HV_LIBVIRT_BACKEND (backend)->connection_state;
+}
+
+static const char *
+hv_libvirt_backend_get_connection_error (HvVmBackend *backend)
+{
+  return HV_LIBVIRT_BACKEND (backend)->connection_error;
+}
+
 static const char *
 hv_libvirt_backend_get_name (HvVmBackend *backend)
 {
@@ -2282,6 +2294,8 @@ static void
 hv_libvirt_backend_iface_init (HvVmBackendInterface *iface)
 {
   iface->get_name = hv_libvirt_backend_get_name;
+  iface->get_connection_state = hv_libvirt_backend_get_connection_state;
+  iface->get_connection_error = hv_libvirt_backend_get_connection_error;
   iface->get_connection = hv_libvirt_backend_get_connection;
   iface->get_vms = hv_libvirt_backend_get_vms;
   iface->connect_async = hv_libvirt_backend_connect_async;

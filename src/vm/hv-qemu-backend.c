@@ -1943,6 +1943,18 @@ hv_qemu_backend_get_console_argv (HvVmBackend  *backend,
   return g_strv_builder_end (argv);
 }
 
+static HvVmConnectionState
+hv_qemu_backend_get_connection_state (HvVmBackend *backend)
+{
+  return HV_QEMU_BACKEND (backend)->connection_state;
+}
+
+static const char *
+hv_qemu_backend_get_connection_error (HvVmBackend *backend)
+{
+  return HV_QEMU_BACKEND (backend)->connection_error;
+}
+
 static const char *
 hv_qemu_backend_get_name (HvVmBackend *backend)
 {
@@ -1965,6 +1977,8 @@ static void
 hv_qemu_backend_iface_init (HvVmBackendInterface *iface)
 {
   iface->get_name = hv_qemu_backend_get_name;
+  iface->get_connection_state = hv_qemu_backend_get_connection_state;
+  iface->get_connection_error = hv_qemu_backend_get_connection_error;
   iface->get_connection = hv_qemu_backend_get_connection;
   iface->get_vms = hv_qemu_backend_get_vms;
   iface->connect_async = hv_qemu_backend_connect_async;

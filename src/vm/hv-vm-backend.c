@@ -186,22 +186,15 @@ hv_vm_backend_find_vm (HvVmBackend *self,
 HvVmConnectionState
 hv_vm_backend_get_connection_state (HvVmBackend *self)
 {
-  HvVmConnectionState state;
-
   g_return_val_if_fail (HV_IS_VM_BACKEND (self), HV_VM_CONNECTION_DISCONNECTED);
-  g_object_get (self, "connection-state", &state, NULL);
-  return state;
+  return HV_VM_BACKEND_GET_IFACE (self)->get_connection_state (self);
 }
 
 const char *
 hv_vm_backend_get_connection_error (HvVmBackend *self)
 {
-  g_autofree char *error = NULL;
-
   g_return_val_if_fail (HV_IS_VM_BACKEND (self), NULL);
-  g_object_get (self, "connection-error", &error, NULL);
-  /* Interned so the caller need not free it; errors are few and short-lived strings. */
-  return error != NULL ? g_intern_string (error) : NULL;
+  return HV_VM_BACKEND_GET_IFACE (self)->get_connection_error (self);
 }
 
 void

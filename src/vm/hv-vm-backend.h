@@ -75,6 +75,8 @@ struct _HvVmBackendInterface
   const char *(*get_name)        (HvVmBackend *self);   /* "qemu" or "libvirt" */
   const char *(*get_connection)  (HvVmBackend *self);   /* URI, or "qemu" */
   GListModel *(*get_vms)         (HvVmBackend *self);
+  HvVmConnectionState (*get_connection_state) (HvVmBackend *self);
+  const char *(*get_connection_error) (HvVmBackend *self);   /* NULL when connected */
 
   /* Connect (or reconnect) and list the VMs. Backends reconnect by themselves after a lost
    * connection, with back-off; this starts it now. */
