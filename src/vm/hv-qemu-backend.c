@@ -12,6 +12,7 @@
 
 #include "hv-host-command.h"
 #include "hv-paths.h"
+#include "hv-process.h"
 #include "hv-qemu-backend.h"
 #include "hv-qmp-client.h"
 
@@ -201,12 +202,6 @@ read_pidfile (const char *path)
     return 0;
   pid = g_ascii_strtoll (g_strstrip (contents), NULL, 10);
   return pid > 0 && pid < G_MAXINT ? (int) pid : 0;
-}
-
-static gboolean
-process_is_alive (int pid)
-{
-  return pid > 0 && (kill (pid, 0) == 0 || errno == EPERM);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -551,7 +546,7 @@ on_attach_connected (GObject      *object,
         {
           entry->launching = FALSE;
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
-              process_is_alive (entry->pid))
+              hv_process_is_running (entry->pid))
             {
               /* Another program has the monitor: the VM runs, we cannot steer it. */
               entry->monitor_busy = TRUE;
@@ -562,7 +557,7 @@ on_attach_connected (GObject      *object,
             {
               hv_vm_set_state (entry->vm, HV_VM_STATE_SHUTOFF, NULL);
               entry->pid = 0;
-              if (!process_is_alive (read_pidfile (entry->pid_path)))
+              if (!hv_process_is_running (read_pidfile (entry->pid_path)))
                 vm_entry_remove_runtime_files (entry);
             }
         }
