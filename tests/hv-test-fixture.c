@@ -138,9 +138,11 @@ struct _HvStallProbe
 
 typedef struct {
   GSource parent;
+  gint64 started_at;
   gint64 checked_at;   /* when the last poll ended */
   gint64 max_us;
   guint iterations;
+  GArray *long_ones;   /* HvStall: the iterations over HV_STALL_LONG_US */
 } StallSource;
 
 static gboolean
@@ -156,6 +158,12 @@ stall_prepare (GSource *source,
 
       s->max_us = MAX (s->max_us, busy);
       s->iterations++;
+      if (busy > HV_STALL_LONG_US)
+        {
+          HvStall stall = { s->checked_at - s->started_at, busy };
+
+          g_array_append_val (s->long_ones, stall);
+        }
     }
   *timeout = -1;
   return FALSE;
@@ -188,6 +196,8 @@ hv_stall_probe_start (GMainContext *context)
   HvStallProbe *probe = g_new0 (HvStallProbe, 1);
 
   probe->source = g_source_new (&stall_funcs, sizeof (StallSource));
+  ((StallSource *) probe->source)->started_at = g_get_monotonic_time ();
+  ((StallSource *) probe->source)->long_ones = g_array_new (FALSE, FALSE, sizeof (HvStall));
   g_source_set_name (probe->source, "[hydravisor] stall probe");
   /* Prepared first and checked first, so the measured span covers all other sources. */
   g_source_set_priority (probe->source, G_PRIORITY_HIGH - 100);
@@ -199,6 +209,16 @@ gint64
 hv_stall_probe_get_max_us (HvStallProbe *probe)
 {
   return ((StallSource *) probe->source)->max_us;
+}
+
+const HvStall *
+hv_stall_probe_get_long (HvStallProbe *probe,
+                         guint        *n_stalls)
+{
+  GArray *long_ones = ((StallSource *) probe->source)->long_ones;
+
+  *n_stalls = long_ones->len;
+  return (const HvStall *) (gpointer) long_ones->data;
 }
 
 guint
@@ -215,11 +235,14 @@ hv_stall_probe_reset (HvStallProbe *probe)
   s->max_us = 0;
   s->iterations = 0;
   s->checked_at = 0;
+  s->started_at = g_get_monotonic_time ();
+  g_array_set_size (s->long_ones, 0);
 }
 
 void
 hv_stall_probe_free (HvStallProbe *probe)
 {
+  g_array_unref (((StallSource *) probe->source)->long_ones);
   g_source_destroy (probe->source);
   g_source_unref (probe->source);
   g_free (probe);

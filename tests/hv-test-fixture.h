@@ -51,7 +51,17 @@ GAsyncResult *hv_test_wait_result      (GAsyncResult **result,
  * A stall of our code shows up as a long iteration. */
 typedef struct _HvStallProbe HvStallProbe;
 
+/* An iteration longer than HV_STALL_LONG_US: when it started (since the probe started or
+ * was reset) and how long it took, in microseconds. */
+#define HV_STALL_LONG_US 16000
+typedef struct {
+  gint64 at_us;
+  gint64 duration_us;
+} HvStall;
+
 HvStallProbe *hv_stall_probe_start     (GMainContext *context);
+const HvStall *hv_stall_probe_get_long (HvStallProbe *probe,
+                                        guint        *n_stalls);
 gint64        hv_stall_probe_get_max_us (HvStallProbe *probe);
 guint         hv_stall_probe_get_iterations (HvStallProbe *probe);
 void          hv_stall_probe_reset     (HvStallProbe *probe);

@@ -59,8 +59,8 @@ static GQuark quark_thinking;
 
 typedef struct {
   HvJsonlWriter *writer;
-  char *line;
-  GTask *task;    /* completed when the record is on disk; may be NULL */
+  JsonNode *record;   /* turned into text on the write thread: a long reply takes a while */
+  GTask *task;        /* completed when the record is on disk; may be NULL */
 } WriteItem;
 
 static void
@@ -69,9 +69,10 @@ write_item_run (gpointer data,
 {
   WriteItem *item = data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *line = json_to_string (item->record, FALSE);
   gboolean ok;
 
-  ok = hv_jsonl_writer_append_line (item->writer, item->line, &error);
+  ok = hv_jsonl_writer_append_line (item->writer, line, &error);
   if (item->task != NULL)
     {
       if (ok)
@@ -84,7 +85,7 @@ write_item_run (gpointer data,
     g_warning ("Could not save a chat message: %s", error->message);
 
   g_object_unref (item->writer);
-  g_free (item->line);
+  json_node_unref (item->record);
   g_free (item);
 }
 
@@ -123,7 +124,6 @@ queue_write (HvChatSession *self,
              GTask         *task)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) record = NULL;
   WriteItem *item;
 
   if (!self->persistent)
@@ -148,10 +148,9 @@ queue_write (HvChatSession *self,
       return;
     }
 
-  record = hv_chat_message_to_json (message);
   item = g_new0 (WriteItem, 1);
   item->writer = g_object_ref (self->writer);
-  item->line = json_to_string (record, FALSE);
+  item->record = hv_chat_message_to_json (message);
   item->task = task;
   g_thread_pool_push (self->write_pool, item, NULL);
 }

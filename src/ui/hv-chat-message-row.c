@@ -14,15 +14,17 @@
 #define MAX_BUDGET_BYTES (256 * 1024)
 /* A piece ends at a line end when there is one this close after the budget. */
 #define LINE_SLACK_BYTES 512
-/* Once this much of the reply in the last view is final, the rest goes to a new view; a
- * paragraph that makes the last view longer goes on in a new view, from a sentence or a
- * word that starts past this. No view lays out much more text than that when it grows. */
+/* Once this much of the reply in the last view is final, the rest goes to a new view. */
 #define CHUNK_BYTES      4096
-/* The shortest start of a paragraph left in a view when it goes on in the next one. */
+/* GTK lays a paragraph out (shapes it) again, whole, each time it grows, and twice in the
+ * frame that shows it; one that grows past this goes on on a line of its own, from a
+ * sentence or a word that starts past MIN_PIECE_BYTES. */
+#define PARAGRAPH_BYTES  1024
+/* The shortest start of a paragraph left on its line when it goes on on the next one. */
 #define MIN_PIECE_BYTES  256
 /* What a frame shows is added to the last view in steps of this much, so that a view that
  * grows past CHUNK_BYTES is cut before it lays out much more. */
-#define STEP_BYTES       2048
+#define STEP_BYTES       512
 /* Between views that are apart as blocks are (pixels), as the blank line within one. */
 #define BLOCK_SPACING    9
 
@@ -246,25 +248,26 @@ hv_chat_message_row_render (HvChatMessageRow *self,
   stable = hv_markdown_renderer_get_stable_length (renderer);
   if (stable >= CHUNK_BYTES)
     {
-      /* The last view keeps its final blocks; what follows starts a new one. */
+      /* The last view keeps its final blocks; what follows starts a new one, and goes on
+       * with the paragraph they end with if that was broken. */
+      gboolean continues = hv_markdown_renderer_get_continues (renderer);
+
       hv_markdown_view_set_markdown (view, content + self->chunk_start, stable);
       self->chunk_start += stable;
-      view = hv_chat_message_row_add_chunk (self, FALSE);
+      view = hv_chat_message_row_add_chunk (self, continues);
       renderer = hv_markdown_view_get_renderer (view);
       hv_markdown_view_set_markdown (view, content + self->chunk_start, end - self->chunk_start);
     }
 
-  if (end - self->chunk_start <= CHUNK_BYTES ||
-      !hv_markdown_renderer_get_open_paragraph (renderer, &paragraph))
+  if (!hv_markdown_renderer_get_open_paragraph (renderer, &paragraph) ||
+      end - self->chunk_start - paragraph <= PARAGRAPH_BYTES)
     return;
   split = paragraph_split (content + self->chunk_start, paragraph, end - self->chunk_start);
   if (split == 0)
     return;
 
-  /* The paragraph ends here in this view, and goes on in the next. */
-  hv_markdown_view_set_markdown (view, content + self->chunk_start, split);
-  self->chunk_start += split;
-  view = hv_chat_message_row_add_chunk (self, TRUE);
+  /* The paragraph goes on on a line of its own, the only one laid out again as it grows. */
+  hv_markdown_renderer_break_paragraph (renderer, content + self->chunk_start, split);
   hv_markdown_view_set_markdown (view, content + self->chunk_start, end - self->chunk_start);
 }
 
@@ -728,12 +731,8 @@ hv_chat_message_row_dup_text (HvChatMessageRow *self)
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child));
-      GtkTextIter start, end;
-      g_autofree char *piece = NULL;
+      g_autofree char *piece = hv_markdown_renderer_dup_text (hv_markdown_view_get_renderer (HV_MARKDOWN_VIEW (child)));
 
-      gtk_text_buffer_get_bounds (buffer, &start, &end);
-      piece = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
       if (text->len > 0)
         g_string_append (text, g_object_get_qdata (G_OBJECT (child), continues_quark ()) != NULL ? " " : "\n\n");
       g_string_append (text, piece);

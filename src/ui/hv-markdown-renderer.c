@@ -36,6 +36,8 @@ struct _HvMarkdownRenderer
   guint          n_stable_blocks;
   GArray        *tail;           /* Run: the rendering after stable_end, as in the buffer */
   gssize         open_paragraph; /* where the text's last block starts, if a paragraph */
+  gboolean       continues;      /* the first block after stable_end goes on with the
+                                    paragraph before it (hv_markdown_renderer_break_paragraph) */
   gboolean       dark;
 
   GtkTextTag    *heading[6];
@@ -51,6 +53,7 @@ struct _HvMarkdownRenderer
   GtkTextTag    *list_marker;
   GtkTextTag    *hr;
   GtkTextTag    *spacer;
+  GtkTextTag    *paragraph_break;
   GtkTextTag    *html;
 };
 
@@ -186,6 +189,7 @@ create_tags (HvMarkdownRenderer *self)
   self->list_marker = ensure_tag (self, "hv-list-marker", NULL);
   self->hr = ensure_tag (self, "hv-hr", "scale", 0.12, NULL);
   self->spacer = ensure_tag (self, "hv-spacer", "scale", 0.55, NULL);
+  self->paragraph_break = ensure_tag (self, "hv-paragraph-break", NULL);
   self->html = ensure_tag (self, "hv-html", "family", "monospace", "scale", 0.92, NULL);
   update_colors (self);
 }
@@ -793,7 +797,14 @@ hv_markdown_renderer_render (HvMarkdownRenderer *self,
           boundary_run = runs->len;
           ctx.new_run = TRUE;
         }
-      if (node != cmark_node_first_child (document) || self->n_stable_blocks > 0)
+      if (node == cmark_node_first_child (document) && self->continues)
+        {
+          /* A line end that stands for a space: the paragraph goes on. */
+          push (&ctx, self->paragraph_break);
+          emit (&ctx, "\n", 1);
+          pop (&ctx);
+        }
+      else if (node != cmark_node_first_child (document) || self->n_stable_blocks > 0)
         emit_separator (&ctx, TRUE);
       render_block (&ctx, node, FALSE);
     }
@@ -818,6 +829,7 @@ hv_markdown_renderer_render (HvMarkdownRenderer *self,
       gtk_text_buffer_move_mark (self->buffer, self->stable_end, &iter);
       g_string_append_len (self->stable_source, tail, offset);
       g_array_remove_range (runs, 0, boundary_run);
+      self->continues = FALSE;
     }
 
   g_array_unref (self->tail);
@@ -844,6 +856,7 @@ hv_markdown_renderer_reset (HvMarkdownRenderer *self)
   g_string_truncate (self->stable_source, 0);
   self->n_stable_blocks = 0;
   self->open_paragraph = -1;
+  self->continues = FALSE;
   g_array_set_size (self->tail, 0);
 }
 
@@ -864,6 +877,85 @@ hv_markdown_renderer_get_n_stable_blocks (HvMarkdownRenderer *self)
 {
   g_return_val_if_fail (HV_IS_MARKDOWN_RENDERER (self), 0);
   return self->n_stable_blocks;
+}
+
+/**
+ * hv_markdown_renderer_break_paragraph:
+ * @text: the Markdown text, as for hv_markdown_renderer_render()
+ * @at: where in @text the paragraph it ends with goes on on a line of its own: after a space,
+ *   at the start of a word, outside any inline markup
+ *
+ * Shows @text up to @at and makes all of it final, so that what comes after @at is parsed
+ * and laid out on its own. GTK lays a paragraph out whole each time it changes; a growing
+ * paragraph broken this way only lays out its last piece. The break shows as a line end in
+ * the buffer (tagged "hv-paragraph-break"; hv_markdown_renderer_dup_text() gives a space for
+ * it). The next rendering must start with @text up to @at.
+ */
+void
+hv_markdown_renderer_break_paragraph (HvMarkdownRenderer *self,
+                                      const char         *text,
+                                      gsize               at)
+{
+  GtkTextIter end;
+
+  g_return_if_fail (HV_IS_MARKDOWN_RENDERER (self));
+  g_return_if_fail (at >= self->stable_source->len);
+
+  hv_markdown_renderer_render (self, text, at);
+  gtk_text_buffer_get_end_iter (self->buffer, &end);
+  gtk_text_buffer_move_mark (self->buffer, self->stable_end, &end);
+  g_string_append_len (self->stable_source, text + self->stable_source->len, at - self->stable_source->len);
+  self->n_stable_blocks++;
+  g_array_set_size (self->tail, 0);
+  self->open_paragraph = -1;
+  self->continues = TRUE;
+}
+
+/**
+ * hv_markdown_renderer_get_continues:
+ *
+ * Returns: whether the text after the final blocks goes on with the paragraph they end
+ *   with (broken by hv_markdown_renderer_break_paragraph() and not closed since)
+ */
+gboolean
+hv_markdown_renderer_get_continues (HvMarkdownRenderer *self)
+{
+  g_return_val_if_fail (HV_IS_MARKDOWN_RENDERER (self), FALSE);
+  return self->continues;
+}
+
+/**
+ * hv_markdown_renderer_dup_text:
+ *
+ * Returns: (transfer full): the buffer's text, with a space for each paragraph break
+ */
+char *
+hv_markdown_renderer_dup_text (HvMarkdownRenderer *self)
+{
+  GtkTextIter start, end, iter;
+  char *text;
+  int offset = 0;
+  char *p;
+
+  g_return_val_if_fail (HV_IS_MARKDOWN_RENDERER (self), NULL);
+
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  text = gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
+  p = text;
+  iter = start;
+  /* Each break is one "\n" with the tag: walk from one to the next. */
+  while (gtk_text_iter_forward_to_tag_toggle (&iter, self->paragraph_break))
+    {
+      int at = gtk_text_iter_get_offset (&iter);
+
+      if (!gtk_text_iter_starts_tag (&iter, self->paragraph_break))
+        continue;
+      p = g_utf8_offset_to_pointer (p, at - offset);
+      offset = at;
+      if (*p == '\n')
+        *p = ' ';
+    }
+  return text;
 }
 
 /**

@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (HvMarkdownRenderer, hv_markdown_renderer, HV, MARKDOWN_REN
  * The tags, by name: "hv-h1" … "hv-h6", "hv-em", "hv-strong", "hv-code" (inline code),
  * "hv-code-block" (fenced and indented code, with a header line: the language, tagged
  * "hv-code-language"), "hv-code-header", "hv-quote", "hv-link" (the look of links; each link also
- * has a tag "hv-link:URL"), "hv-list-marker", "hv-hr", "hv-spacer", and "hv-para-L-I"
+ * has a tag "hv-link:URL"), "hv-list-marker", "hv-hr", "hv-spacer", "hv-paragraph-break" (a line end that
+ * stands for a space, hv_markdown_renderer_break_paragraph()), and "hv-para-L-I"
  * (paragraph left margin L and indent I, for lists, quotes and code).
  *
  * Known limit: a link reference definition applies only to the links of its own top-level
@@ -33,6 +34,11 @@ void                hv_markdown_renderer_render           (HvMarkdownRenderer *s
 void                hv_markdown_renderer_reset            (HvMarkdownRenderer *self);
 gsize               hv_markdown_renderer_get_stable_length (HvMarkdownRenderer *self);
 guint               hv_markdown_renderer_get_n_stable_blocks (HvMarkdownRenderer *self);
+void                hv_markdown_renderer_break_paragraph  (HvMarkdownRenderer *self,
+                                                           const char         *text,
+                                                           gsize               at);
+gboolean            hv_markdown_renderer_get_continues    (HvMarkdownRenderer *self);
+char               *hv_markdown_renderer_dup_text         (HvMarkdownRenderer *self);
 gboolean            hv_markdown_renderer_get_open_paragraph (HvMarkdownRenderer *self,
                                                              gsize              *start);
 void                hv_markdown_renderer_set_dark         (HvMarkdownRenderer *self,

@@ -461,6 +461,88 @@ test_open_paragraph (void)
   g_assert_false (hv_markdown_renderer_get_open_paragraph (renderer, NULL));
 }
 
+/* Notes the line where text goes into @buffer. */
+static void
+note_inserted_line (GtkTextBuffer *buffer,
+                    GtkTextIter   *location,
+                    const char    *text,
+                    int            length,
+                    GArray        *lines)
+{
+  int line = gtk_text_iter_get_line (location);
+
+  g_array_append_val (lines, line);
+}
+
+/* Notes the first line of what goes out of @buffer. */
+static void
+note_deleted_line (GtkTextBuffer *buffer,
+                   GtkTextIter   *start,
+                   GtkTextIter   *end,
+                   GArray        *lines)
+{
+  int line = gtk_text_iter_get_line (start);
+
+  g_array_append_val (lines, line);
+}
+
+/* A long paragraph broken where it may go on on a line of its own: the part before the
+ * break is final and never touched again, what follows renders as the same paragraph
+ * going on (one line end, no gap), and the text reads as one paragraph. */
+static void
+test_break_paragraph (void)
+{
+  g_autoptr(HvMarkdownRenderer) renderer = hv_markdown_renderer_new (NULL);
+  GtkTextBuffer *buffer = hv_markdown_renderer_get_buffer (renderer);
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (int));
+  const char *text = "# Title\n\nThe first sentence, *emphasised*. The second one goes on and on";
+  gsize at = strstr (text, "The second") - text;
+  g_autofree char *shown = NULL;
+  g_autofree char *read = NULL;
+  gsize start = 0;
+
+  hv_markdown_renderer_render (renderer, text, (gssize) at + 7);
+  hv_markdown_renderer_break_paragraph (renderer, text, at);
+  g_assert_true (hv_markdown_renderer_get_continues (renderer));
+  g_assert_cmpuint (hv_markdown_renderer_get_stable_length (renderer), ==, at);
+  shown = buffer_text (buffer);
+  g_assert_cmpstr (shown, ==, "Title\n\nThe first sentence, emphasised.");
+  g_clear_pointer (&shown, g_free);
+
+  /* More of the paragraph: after the line end of the break, only the line after it
+   * changes ("Title", the gap, the paragraph's first part, its second). */
+  hv_markdown_renderer_render (renderer, text, (gssize) at + 1);
+  g_signal_connect (buffer, "insert-text", G_CALLBACK (note_inserted_line), changed);
+  g_signal_connect (buffer, "delete-range", G_CALLBACK (note_deleted_line), changed);
+  for (gsize end = at + 2; end <= strlen (text); end++)
+    hv_markdown_renderer_render (renderer, text, (gssize) end);
+  g_signal_handlers_disconnect_by_data (buffer, changed);
+  g_assert_cmpuint (changed->len, >, 0);
+  for (guint i = 0; i < changed->len; i++)
+    g_assert_cmpint (g_array_index (changed, int, i), ==, 3);
+  g_assert_true (hv_markdown_renderer_get_open_paragraph (renderer, &start));
+  g_assert_cmpuint (start, ==, at);
+
+  shown = buffer_text (buffer);
+  g_assert_cmpstr (shown, ==, "Title\n\nThe first sentence, emphasised.\nThe second one goes on and on");
+  read = hv_markdown_renderer_dup_text (renderer);
+  g_assert_cmpstr (read, ==, "Title\n\nThe first sentence, emphasised. The second one goes on and on");
+
+  /* Once the paragraph ends, what follows is a block apart again. */
+  hv_markdown_renderer_render (renderer, "# Title\n\nThe first sentence, *emphasised*. The second one goes on and on.\n\nNext\n\n", -1);
+  g_assert_false (hv_markdown_renderer_get_continues (renderer));
+  g_clear_pointer (&read, g_free);
+  read = hv_markdown_renderer_dup_text (renderer);
+  g_assert_cmpstr (read, ==, "Title\n\nThe first sentence, emphasised. The second one goes on and on.\n\nNext");
+
+  /* Starting again from other text forgets the break. */
+  hv_markdown_renderer_render (renderer, "Other", -1);
+  g_assert_false (hv_markdown_renderer_get_continues (renderer));
+  g_clear_pointer (&read, g_free);
+  read = hv_markdown_renderer_dup_text (renderer);
+  g_assert_cmpstr (read, ==, "Other");
+}
+
 /* Text that is not valid UTF-8 or holds NUL bytes still renders (as U+FFFD). */
 static void
 test_invalid_input (void)
@@ -488,6 +570,7 @@ main (int   argc,
   g_test_add_func ("/markdown/appends", test_appends);
   g_test_add_func ("/markdown/replace", test_replace);
   g_test_add_func ("/markdown/open-paragraph", test_open_paragraph);
+  g_test_add_func ("/markdown/break-paragraph", test_break_paragraph);
   g_test_add_func ("/markdown/invalid-input", test_invalid_input);
 
   return g_test_run ();
