@@ -81,9 +81,15 @@ hv_vm_row_update_backend (HvVmRow *self)
                        g_strcmp0 (connection, "qemu") == 0 ? _("QEMU (this computer)") : connection);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label), connection);
 
+  /* While it tries again after an error, the row keeps its size: the error stays, and Retry
+   * is there but insensitive. A row that changed size at each attempt would flicker and
+   * have the list laid out again. */
   gtk_widget_set_visible (GTK_WIDGET (self->connecting_spinner), state == HV_VM_CONNECTION_CONNECTING);
   gtk_spinner_set_spinning (self->connecting_spinner, state == HV_VM_CONNECTION_CONNECTING);
-  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), state == HV_VM_CONNECTION_DISCONNECTED);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                          state == HV_VM_CONNECTION_DISCONNECTED ||
+                          (state == HV_VM_CONNECTION_CONNECTING && error != NULL));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), state == HV_VM_CONNECTION_DISCONNECTED);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "s", connection);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button), "vms.retry");
 
@@ -91,13 +97,14 @@ hv_vm_row_update_backend (HvVmRow *self)
                           state == HV_VM_CONNECTION_CONNECTED &&
                           g_list_model_get_n_items (hv_vm_backend_get_vms (backend)) == 0);
 
-  if (state == HV_VM_CONNECTION_DISCONNECTED)
+  if (state == HV_VM_CONNECTION_DISCONNECTED || (state == HV_VM_CONNECTION_CONNECTING && error != NULL))
     {
       /* Translators: %s says why, e.g. "Failed to connect socket to '/run/libvirt/libvirt-sock'" */
       g_autofree char *text = g_strdup_printf (_("Disconnected: %s"),
                                                error != NULL ? error : _("not connected yet"));
 
       gtk_label_set_label (self->connection_error, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_error), text);
       gtk_widget_set_visible (GTK_WIDGET (self->connection_error), TRUE);
     }
   else
