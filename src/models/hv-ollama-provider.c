@@ -581,7 +581,10 @@ read_more (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
 
-  g_input_stream_read_async (req->stream, req->buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+  /* Below the window's own work (drawing, layout, and GTK's idle layout of text): a reply
+   * that arrives faster than it can be shown waits in the socket, and the window never
+   * builds up a backlog of work to do all at once when the stream ends. */
+  g_input_stream_read_async (req->stream, req->buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT_IDLE,
                              g_task_get_cancellable (task), on_read, task);
 }
 

@@ -34,6 +34,8 @@ struct _HvChatMessageRow
 
   HvChatMessage  *message;
   guint           tick_id;
+  GtkWidget      *spare_view;       /* made between frames, for the next piece of the reply */
+  guint           spare_id;
   gboolean        content_dirty;
   gboolean        thinking_dirty;
   gsize           content_shown;    /* bytes of the reply rendered */
@@ -111,11 +113,24 @@ continues_quark (void)
   return quark;
 }
 
+/* Most of what a view costs is making it: do that when the main loop is idle, not in the
+ * frame that needs it. */
+static gboolean
+hv_chat_message_row_make_spare (gpointer data)
+{
+  HvChatMessageRow *self = data;
+
+  self->spare_id = 0;
+  if (self->spare_view == NULL)
+    self->spare_view = g_object_ref_sink (hv_markdown_view_new ());
+  return G_SOURCE_REMOVE;
+}
+
 static HvMarkdownView *
 hv_chat_message_row_add_chunk (HvChatMessageRow *self,
                                gboolean          continues)
 {
-  GtkWidget *view = hv_markdown_view_new ();
+  GtkWidget *view = self->spare_view != NULL ? g_steal_pointer (&self->spare_view) : g_object_ref_sink (hv_markdown_view_new ());
   gboolean first = gtk_widget_get_first_child (GTK_WIDGET (self->content_box)) == NULL;
 
   /* A paragraph that goes on has no gap in it. */
@@ -123,6 +138,9 @@ hv_chat_message_row_add_chunk (HvChatMessageRow *self,
   if (continues)
     g_object_set_qdata (G_OBJECT (view), continues_quark (), GINT_TO_POINTER (TRUE));
   hv_culling_box_append (self->content_box, view);
+  g_object_unref (view);
+  if (self->spare_id == 0 && hv_chat_message_get_state (self->message) == HV_CHAT_MESSAGE_STREAMING)
+    self->spare_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, hv_chat_message_row_make_spare, self, NULL);
   return HV_MARKDOWN_VIEW (view);
 }
 
@@ -559,6 +577,8 @@ hv_chat_message_row_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+  g_clear_handle_id (&self->spare_id, g_source_remove);
+  g_clear_object (&self->spare_view);
   gtk_widget_dispose_template (GTK_WIDGET (self), HV_TYPE_CHAT_MESSAGE_ROW);
   /* The template's children without an id are not its bound children. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

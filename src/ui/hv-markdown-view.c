@@ -112,7 +112,30 @@ hv_markdown_view_copy_clicked (HvMarkdownView *self)
 static void
 hv_markdown_view_hide_copy_button (HvMarkdownView *self)
 {
+  if (self->copy_button != NULL)
+    gtk_widget_set_visible (self->copy_button, FALSE);
+}
+
+/* Made the first time a code block is hovered: a long reply is many views, most without
+ * code, and a view is made while the reply streams. */
+static GtkWidget *
+hv_markdown_view_ensure_copy_button (HvMarkdownView *self)
+{
+  if (self->copy_button != NULL)
+    return self->copy_button;
+
+  self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_widget_set_tooltip_text (self->copy_button, _("Copy Code"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Code"),
+                                  -1);
+  gtk_widget_add_css_class (self->copy_button, "hv-code-copy");
+  gtk_widget_set_cursor_from_name (self->copy_button, "default");
   gtk_widget_set_visible (self->copy_button, FALSE);
+  g_signal_connect_object (self->copy_button, "clicked", G_CALLBACK (hv_markdown_view_copy_clicked), self,
+                           G_CONNECT_SWAPPED);
+  gtk_text_view_add_overlay (GTK_TEXT_VIEW (self), self->copy_button, 0, 0);
+  return self->copy_button;
 }
 
 /* Follows the pointer: the Copy button shows over the code block under it. */
@@ -162,7 +185,7 @@ hv_markdown_view_leave (GtkEventControllerMotion *controller,
 static void
 hv_markdown_view_buffer_changed (HvMarkdownView *self)
 {
-  if (self->pointer_inside || gtk_widget_get_visible (self->copy_button))
+  if (self->pointer_inside || (self->copy_button != NULL && gtk_widget_get_visible (self->copy_button)))
     hv_markdown_view_update_hover (self);
 }
 
@@ -262,17 +285,6 @@ hv_markdown_view_init (HvMarkdownView *self)
   self->copy_block = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE));
   self->menu_block = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE));
 
-  self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-  gtk_widget_set_tooltip_text (self->copy_button, _("Copy Code"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Code"),
-                                  -1);
-  gtk_widget_add_css_class (self->copy_button, "hv-code-copy");
-  gtk_widget_set_cursor_from_name (self->copy_button, "default");
-  gtk_widget_set_visible (self->copy_button, FALSE);
-  g_signal_connect_object (self->copy_button, "clicked", G_CALLBACK (hv_markdown_view_copy_clicked), self,
-                           G_CONNECT_SWAPPED);
-  gtk_text_view_add_overlay (view, self->copy_button, 0, 0);
 
   g_menu_append (menu, _("Copy Code _Block"), "markdown.copy-code");
   gtk_text_view_set_extra_menu (view, G_MENU_MODEL (menu));
@@ -386,6 +398,7 @@ hv_markdown_view_show_copy_button (HvMarkdownView    *self,
   gtk_text_buffer_move_mark (gtk_text_view_get_buffer (view), self->copy_block, &start);
   gtk_text_view_get_line_yrange (view, &start, &line_y, &line_height);
   gtk_text_view_get_visible_rect (view, &visible);
+  hv_markdown_view_ensure_copy_button (self);
   gtk_widget_measure (self->copy_button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
   gtk_widget_measure (self->copy_button, GTK_ORIENTATION_VERTICAL, -1, NULL, &height, NULL, NULL);
 
@@ -399,11 +412,11 @@ hv_markdown_view_show_copy_button (HvMarkdownView    *self,
 /**
  * hv_markdown_view_get_copy_button:
  *
- * Returns: (transfer none): the Copy button of code blocks
+ * Returns: (transfer none): the Copy button of code blocks (made now if it was not yet)
  */
 GtkWidget *
 hv_markdown_view_get_copy_button (HvMarkdownView *self)
 {
   g_return_val_if_fail (HV_IS_MARKDOWN_VIEW (self), NULL);
-  return self->copy_button;
+  return hv_markdown_view_ensure_copy_button (self);
 }
