@@ -199,6 +199,15 @@ watch_frames (GtkWidget *widget,
 
   g_signal_handlers_disconnect_matched (clock, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, frame_phase, NULL);
   g_array_sort (frames, compare_frames);
+  {
+    double total = 0;
+
+    for (guint i = 0; i < frames->len; i++)
+      total += (g_array_index (frames, Frame, i).end - g_array_index (frames, Frame, i).start) / 1000.0;
+    printf ("  frames: mean %.1f ms, 95th percentile %.1f ms\n", frames->len > 0 ? total / frames->len : 0.0,
+            frames->len > 0 ? (g_array_index (frames, Frame, frames->len / 20).end -
+                               g_array_index (frames, Frame, frames->len / 20).start) / 1000.0 : 0.0);
+  }
   printf ("  %u frames; the longest (ms: update, layout, paint, after-paint; views then):\n", frames->len);
   for (guint i = 0; i < MIN (frames->len, 12); i++)
     {
