@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -2398,6 +2399,11 @@ hv_libvirt_backend_class_init (HvLibvirtBackendClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   g_autoptr(GError) error = NULL;
+
+  /* libvirt writes to its daemon's socket without MSG_NOSIGNAL and leaves SIGPIPE to the
+   * application: a libvirtd that goes away would kill the window (or `hydravisor vm`) with
+   * it, where the backend should show the connection down and retry. */
+  signal (SIGPIPE, SIG_IGN);
 
   /* libvirt events on the GLib main loop; once per process. */
   if (!gvir_init_object_check (NULL, NULL, &error))
