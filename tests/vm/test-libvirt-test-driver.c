@@ -3,7 +3,11 @@
  * "test") and a generated node XML with many domains. No daemon needed. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "hv-libvirt-backend.h"
 #include "hv-test-fixture.h"
@@ -424,6 +428,31 @@ test_many (void)
   g_assert_cmpint (max_us, <=, 16000);
 }
 
+/* A process with a libvirt backend outlives a daemon that goes away: libvirt writes to its
+ * socket without MSG_NOSIGNAL, so a write after libvirtd died would raise SIGPIPE. Run in a
+ * subprocess, whose signal dispositions start as the test runner's. */
+static void
+test_survives_closed_socket (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(HvLibvirtBackend) backend = hv_libvirt_backend_new ("test:///default");
+      int fds[2];
+      char byte = 'x';
+
+      g_assert_nonnull (backend);
+      g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+      close (fds[1]);
+      /* What libvirt does when the daemon is gone: a plain write to the dead socket. */
+      g_assert_cmpint (write (fds[0], &byte, 1), ==, -1);
+      g_assert_cmpint (errno, ==, EPIPE);
+      close (fds[0]);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 10 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -438,6 +467,7 @@ main (int   argc,
   g_test_add_func ("/libvirt/test-driver/connect-failure", test_connect_failure);
   g_test_add_func ("/libvirt/test-driver/stats", test_stats);
   g_test_add_func ("/libvirt/test-driver/many", test_many);
+  g_test_add_func ("/libvirt/test-driver/survives-closed-socket", test_survives_closed_socket);
 
   return g_test_run ();
 }
